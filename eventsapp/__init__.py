@@ -1,0 +1,130 @@
+"""eventsapp: events for Iranian NGOs, in Persian and the Jalali calendar."""
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from . import config as config_module
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(config_module.load(app.instance_path))
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False  # Persian stays readable in API responses
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+
+    app.url_map.converters["id"] = IdConverter
+    _import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+
+    from .accounts import bp as accounts_bp
+    from .awards import bp as awards_bp
+    from .awards import api as _awards_api  # noqa: F401
+    from .calendars import bp as calendars_bp
+    from .api import bp as api_bp
+    from .checkin import bp as checkin_bp
+    from .events import bp as events_bp
+    from .ngos import bp as ngos_bp
+    from .registrations import api as _registrations_api  # noqa: F401
+    from .checkin import api as _checkin_api  # noqa: F401
+    from .registrations import bp as registrations_bp
+    from .accounts import api as _accounts_api  # noqa: F401  (API endpoints)
+    from .events import api as _events_api  # noqa: F401
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(ngos_bp)
+    app.register_blueprint(registrations_bp)
+    app.register_blueprint(checkin_bp)
+    app.register_blueprint(awards_bp)
+    app.register_blueprint(calendars_bp)
+    csrf.exempt(api_bp)  # token-authenticated, never cookie-authenticated
+    app.register_blueprint(api_bp)
+
+    from . import cli, errors, jalali
+
+    errors.register(app)
+    jalali.register_template_filters(app)
+    cli.register(app)
+    _security_headers(app)
+    return app
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>``: a row id, 1 … 2**31-1, so a huge number is a 404, not a database error."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _import_models():
+    """Every model, so that the metadata (and Alembic's autogenerate) sees the whole schema."""
+    from .accounts import models as _a  # noqa: F401
+    from .awards import models as _aw  # noqa: F401
+    from .calendars import models as _cal  # noqa: F401
+    from .checkin import models as _c  # noqa: F401
+    from .events import models as _e  # noqa: F401
+    from .ngos import models as _n  # noqa: F401
+    from .places import models as _p  # noqa: F401
+    from .registrations import models as _r  # noqa: F401
+
+
+def _init_login(app):
+    from .accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "برای دیدن این صفحه وارد شوید."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        uid, _, token = user_id.partition(":")
+        if not uid.isdigit():
+            return None
+        user = db.session.get(User, int(uid))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "media-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def _security_headers(app):
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.path.startswith("/static/vendor/fonts/"):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response

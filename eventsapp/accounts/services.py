@@ -1,0 +1,204 @@
+"""Accounts: users, roles, organizing bodies, API tokens. Plain functions; they flush, never commit."""
+import enum
+import re
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from ..jalali import utcnow
+from ..persian import normalize_text, to_latin_digits
+from ..refusals import Refusal
+from .models import ApiToken, BodyKind, OrganizingBody, Role, User
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,59}$")
+MOBILE_RE = re.compile(r"^09\d{9}$")
+MIN_PASSWORD = 8
+
+
+class AccountReason(str, enum.Enum):
+    bad_credentials = "bad_credentials"
+    inactive = "inactive"
+    invalid_username = "invalid_username"
+    username_taken = "username_taken"
+    weak_password = "weak_password"
+    body_required = "body_required"
+    ngo_required = "ngo_required"
+    invalid_mobile = "invalid_mobile"
+    last_admin = "last_admin"
+    body_name_taken = "body_name_taken"
+    name_required = "name_required"
+    county_mismatch = "county_mismatch"
+    wrong_password = "wrong_password"
+
+
+class AccountError(Refusal):
+    messages = {
+        AccountReason.bad_credentials: "نام کاربری یا گذرواژه درست نیست.",
+        AccountReason.inactive: "این حساب غیرفعال شده است. با مدیر سامانه تماس بگیرید.",
+        AccountReason.invalid_username: "نام کاربری باید ۳ تا ۶۰ نویسه از حروف کوچک لاتین، رقم، نقطه، خط تیره یا زیرخط باشد.",
+        AccountReason.username_taken: "این نام کاربری پیش‌تر ثبت شده است.",
+        AccountReason.weak_password: "گذرواژه باید دست‌کم ۸ نویسه باشد.",
+        AccountReason.body_required: "برگزارکننده باید به یک نهاد برگزارکننده وابسته باشد.",
+        AccountReason.ngo_required: "دبیر سمن باید به یک سمن وابسته باشد.",
+        AccountReason.invalid_mobile: "شماره همراه باید ۱۱ رقم و با ۰۹ آغاز شود.",
+        AccountReason.last_admin: "دست‌کم یک مدیر فعال باید در سامانه بماند.",
+        AccountReason.body_name_taken: "نهادی با این نام پیش‌تر ثبت شده است.",
+        AccountReason.name_required: "نام را وارد کنید.",
+        AccountReason.county_mismatch: "شهرستان انتخاب‌شده در استان انتخاب‌شده نیست.",
+        AccountReason.wrong_password: "گذرواژه کنونی درست نیست.",
+    }
+
+
+def normalize_username(username: str) -> str:
+    return to_latin_digits(normalize_text(username)).lower()
+
+
+def _check_password_strength(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(AccountReason.weak_password)
+
+
+def _check_affiliation(role: Role, body, ngo) -> None:
+    if role == Role.organizer and body is None:
+        raise AccountError(AccountReason.body_required)
+    if role == Role.secretary and ngo is None:
+        raise AccountError(AccountReason.ngo_required)
+
+
+def _clean_mobile(mobile: str) -> str:
+    mobile = to_latin_digits(normalize_text(mobile or "")).replace(" ", "")
+    if mobile and not MOBILE_RE.match(mobile):
+        raise AccountError(AccountReason.invalid_mobile)
+    return mobile
+
+
+def authenticate(session, username: str, password: str, *, now=None) -> User:
+    user = session.scalar(select(User).where(User.username == normalize_username(username or "")))
+    if user is None or not user.check_password(password or ""):
+        raise AccountError(AccountReason.bad_credentials)
+    if not user.active:
+        raise AccountError(AccountReason.inactive)
+    user.last_login_at = now or utcnow()
+    return user
+
+
+def create_user(session, *, username, password, role, full_name="", body=None, ngo=None,
+                mobile="") -> User:
+    username = normalize_username(username)
+    if not USERNAME_RE.match(username):
+        raise AccountError(AccountReason.invalid_username)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError(AccountReason.username_taken)
+    _check_password_strength(password)
+    role = Role(role)
+    _check_affiliation(role, body, ngo)
+    user = User(username=username, role=role, full_name=normalize_text(full_name),
+                mobile=_clean_mobile(mobile),
+                body=body if role == Role.organizer else None,
+                ngo=ngo if role == Role.secretary else None)
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _active_admins(session) -> int:
+    return session.scalar(
+        select(func.count(User.id)).where(User.role == Role.admin, User.active.is_(True))
+    )
+
+
+def update_user(session, user: User, *, full_name, role, body=None, ngo=None, active=True,
+                mobile="") -> User:
+    role = Role(role)
+    losing_admin = user.role == Role.admin and user.active and (role != Role.admin or not active)
+    if losing_admin and _active_admins(session) <= 1:
+        raise AccountError(AccountReason.last_admin)
+    _check_affiliation(role, body, ngo)
+    user.mobile = _clean_mobile(mobile)
+    user.full_name = normalize_text(full_name)
+    user.role = role
+    user.body = body if role == Role.organizer else None
+    user.ngo = ngo if role == Role.secretary else None
+    if user.active and not active:
+        # Deactivation ends the user's sessions and API tokens at once.
+        user.session_token = secrets.token_hex(16)
+        for token in user.tokens:
+            if token.revoked_at is None:
+                token.revoked_at = utcnow()
+    user.active = active
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    _check_password_strength(password)
+    user.set_password(password)
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current or ""):
+        raise AccountError(AccountReason.wrong_password)
+    set_password(user, new)
+
+
+def generate_password() -> str:
+    """A readable random password for an admin to hand over (about 60 bits)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
+
+
+def save_body(session, body: OrganizingBody | None, *, name, kind, province=None,
+              county=None) -> OrganizingBody:
+    name = normalize_text(name)
+    if not name:
+        raise AccountError(AccountReason.name_required)
+    clash = session.scalar(select(OrganizingBody).where(OrganizingBody.name == name))
+    if clash is not None and clash is not body:
+        raise AccountError(AccountReason.body_name_taken)
+    if county is not None and province is not None and county.province_id != province.id:
+        raise AccountError(AccountReason.county_mismatch)
+    if county is not None and province is None:
+        province = county.province
+    if body is None:
+        body = OrganizingBody()
+        session.add(body)
+    body.name, body.kind, body.province, body.county = name, BodyKind(kind), province, county
+    session.flush()
+    return body
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "ea_"
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def create_api_token(session, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns the row and the token itself, which is shown once."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=normalize_text(name) or "توکن", token_hash=ApiToken.hash(raw),
+                     prefix=raw[:10])
+    session.add(token)
+    session.flush()
+    return token, raw
+
+
+def revoke_api_token(token: ApiToken, *, now=None) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = now or utcnow()
+
+
+def user_for_token(session, raw: str, *, now=None) -> User | None:
+    """The active user a live token belongs to, or None."""
+    if not raw:
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(raw)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = now or utcnow()
+    # Record use, but not on every request: a write per call would cost the door its speed.
+    if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
+        token.last_used_at = now
+    return token.user

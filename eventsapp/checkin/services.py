@@ -1,0 +1,346 @@
+"""Door check-in: one function decides every scan.
+
+``check_in`` returns a ``ScanResult`` whose verdict is an enum; views and JavaScript only
+show it. A multi-day event lets a person in once per day; the partial unique index on
+(registration, day) makes two gates scanning the same ticket at once end in one ``ok``.
+Every scan is logged, whatever the verdict.
+"""
+import enum
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Role, User
+from ..events.models import Event, EventDay, EventStatus
+from ..events.services import can_manage
+from ..ngos.models import Ngo
+from ..jalali import format_datetime, format_time, local_datetime, to_tehran, utcnow
+from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
+from ..refusals import Refusal
+from ..registrations.models import ACTIVE, RegStatus, Registration
+from .models import CheckIn, EventStaff, ScanLog, ScannerDevice, Verdict
+
+BARE_CODE = re.compile(r"[A-Za-z0-9_-]{16,32}")
+CODE_IN_URL = re.compile(r"/t/([A-Za-z0-9_-]{16,32})(?:[/?#.]|$)")
+UNDO_MINUTES = 10
+
+VERDICT_MESSAGES = {
+    Verdict.ok: "خوش آمدید",
+    Verdict.already_checked_in: "پیش‌تر وارد شده است",
+    Verdict.wrong_event: "بلیت رویداد دیگری است",
+    Verdict.wrong_day: "این رویداد امروز برگزار نمی‌شود",
+    Verdict.cancelled: "بلیت لغو شده است",
+    Verdict.not_confirmed: "ثبت‌نام قطعی نیست",
+    Verdict.unknown: "بلیت شناخته نشد",
+    Verdict.closed: "پذیرش این روز باز نیست",
+    Verdict.undone: "ورود لغو شد",
+}
+# What the door should do: go (green), stop (red), or look again (amber).
+VERDICT_COLOURS = {
+    Verdict.ok: "green",
+    Verdict.already_checked_in: "amber",
+    Verdict.wrong_event: "red",
+    Verdict.wrong_day: "red",
+    Verdict.cancelled: "red",
+    Verdict.not_confirmed: "amber",
+    Verdict.unknown: "red",
+    Verdict.closed: "amber",
+    Verdict.undone: "amber",
+}
+
+
+@dataclass
+class ScanResult:
+    verdict: Verdict
+    registration: Registration | None = None
+    checkin: CheckIn | None = None
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        base = VERDICT_MESSAGES[self.verdict]
+        return f"{base}؛ {self.detail}" if self.detail else base
+
+    @property
+    def colour(self) -> str:
+        return VERDICT_COLOURS[self.verdict]
+
+
+def extract_code(text: str) -> str | None:
+    """The ticket code in what a scanner read: the ticket URL or the bare code."""
+    text = to_latin_digits((text or "").strip())[:300]
+    if BARE_CODE.fullmatch(text):
+        return text
+    match = CODE_IN_URL.search(text)
+    return match.group(1) if match else None
+
+
+def day_of(event: Event, now) -> EventDay | None:
+    today = to_tehran(now).date()
+    return next((d for d in event.days if d.date == today), None)
+
+
+def window(event: Event, day: EventDay):
+    """The check-in window of one day, as aware instants."""
+    start = local_datetime(day.date, day.start_time) - timedelta(minutes=event.checkin_before)
+    end = local_datetime(day.date, day.end_time) + timedelta(minutes=event.checkin_after)
+    return start, end
+
+
+def _log(session, event, result: ScanResult, code, staff, device, gate, now):
+    session.add(ScanLog(event_id=event.id, registration_id=getattr(result.registration, "id", None),
+                        code=(code or "")[:200], verdict=result.verdict,
+                        staff_id=getattr(staff, "id", None), device_id=getattr(device, "id", None),
+                        gate=gate, scanned_at=now))
+
+
+def decide(session, event: Event, code: str | None, *, now) -> tuple[ScanResult, EventDay | None]:
+    """The verdict before writing: everything but 'already checked in'."""
+    reg = session.scalar(select(Registration).where(Registration.ticket_code == code)) if code else None
+    if reg is None:
+        return ScanResult(Verdict.unknown), None
+    if reg.event_id != event.id:
+        return ScanResult(Verdict.wrong_event, reg, detail=f"«{reg.event.title}»"), None
+    if reg.status in (RegStatus.cancelled, RegStatus.rejected):
+        return ScanResult(Verdict.cancelled, reg), None
+    if reg.status != RegStatus.confirmed:
+        return ScanResult(Verdict.not_confirmed, reg, detail=reg.status.label), None
+    day = day_of(event, now)
+    if day is None:
+        return ScanResult(Verdict.wrong_day, reg), None
+    opens, closes = window(event, day)
+    if event.status not in (EventStatus.published, EventStatus.completed) or not opens <= now <= closes:
+        return ScanResult(Verdict.closed, reg,
+                          detail=f"از {format_time(opens)} تا {format_time(closes)}"), None
+    return ScanResult(Verdict.ok, reg), day
+
+
+def check_in(session, event: Event, text: str, *, staff=None, device=None, gate: str = "",
+             now=None) -> ScanResult:
+    """Decide a scan, record the check-in when it is ``ok``, and log it."""
+    now = now or utcnow()
+    # «در شمالی» and «شمالی» are the same gate; messages say «درِ …» themselves.
+    gate = re.sub(r"^درِ?\s+", "", normalize_text(gate))[:60]
+    code = extract_code(text)
+    result, day = decide(session, event, code, now=now)
+    if result.verdict == Verdict.ok:
+        checkin = CheckIn(event_id=event.id, registration_id=result.registration.id, day=day.date,
+                          checked_in_at=now, staff_id=getattr(staff, "id", None),
+                          device_id=getattr(device, "id", None), gate=gate)
+        try:
+            with session.begin_nested():
+                session.add(checkin)
+        except IntegrityError:
+            checkin = None
+        if checkin is not None:
+            result.checkin = checkin
+        else:
+            result = already(session, result.registration, day)
+    _log(session, event, result, text, staff, device, gate, now)
+    session.flush()
+    return result
+
+
+def already(session, reg: Registration, day: EventDay) -> ScanResult:
+    earlier = session.scalar(select(CheckIn).where(
+        CheckIn.registration_id == reg.id, CheckIn.day == day.date, CheckIn.undone_at.is_(None)))
+    parts = [f"ساعت {format_time(to_tehran(earlier.checked_in_at))}"]
+    if earlier.gate:
+        parts.append(f"درِ {earlier.gate}")
+    who = earlier.staff.display_name if earlier.staff else (earlier.device.name if earlier.device else "")
+    if who:
+        parts.append(f"با {who}")
+    return ScanResult(Verdict.already_checked_in, reg, earlier, detail="، ".join(parts))
+
+
+# --- undo ----------------------------------------------------------------------------------
+
+class CheckinReason(str, enum.Enum):
+    not_found = "not_found"
+    undo_not_allowed = "undo_not_allowed"
+    already_undone = "already_undone"
+    unknown_user = "unknown_user"
+    not_door_staff = "not_door_staff"
+    name_required = "name_required"
+
+
+class CheckinError(Refusal):
+    status = 409
+    messages = {
+        CheckinReason.not_found: "این ورود پیدا نشد.",
+        CheckinReason.undo_not_allowed: "فقط برگزارکننده، یا همان کسی که پذیرش کرده تا ۱۰ دقیقه، می‌تواند ورود را لغو کند.",
+        CheckinReason.already_undone: "این ورود پیش‌تر لغو شده است.",
+        CheckinReason.unknown_user: "کاربری با این نام کاربری پیدا نشد.",
+        CheckinReason.not_door_staff: "فقط حساب‌های «کارکنان پذیرش» را می‌توان به در ورودی گماشت.",
+        CheckinReason.name_required: "نامی برای دستگاه بنویسید.",
+    }
+
+
+def can_undo(user, checkin: CheckIn, now) -> bool:
+    if can_manage(user, checkin.registration.event):
+        return True
+    return (user is not None and checkin.staff_id == user.id
+            and now - checkin.checked_in_at <= timedelta(minutes=UNDO_MINUTES))
+
+
+def undo(session, checkin: CheckIn, *, user, now=None) -> None:
+    now = now or utcnow()
+    if checkin.undone_at is not None:
+        raise CheckinError(CheckinReason.already_undone)
+    if not can_undo(user, checkin, now):
+        raise CheckinError(CheckinReason.undo_not_allowed)
+    checkin.undone_at = now
+    checkin.undone_by_id = user.id
+    session.add(ScanLog(event_id=checkin.event_id, registration_id=checkin.registration_id,
+                        code="", verdict=Verdict.undone, staff_id=user.id, gate=checkin.gate,
+                        scanned_at=now))
+    session.flush()
+
+
+# --- door staff and devices ----------------------------------------------------------------
+
+def may_scan(user, event: Event, session) -> bool:
+    """Organizers of the event, admins, and door staff assigned to it."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if can_manage(user, event):
+        return True
+    return user.role == Role.door and session.scalar(select(EventStaff.id).where(
+        EventStaff.event_id == event.id, EventStaff.user_id == user.id)) is not None
+
+
+def assign_staff(session, event: Event, username: str) -> EventStaff:
+    user = session.scalar(select(User).where(User.username == to_latin_digits(normalize_text(username)).lower()))
+    if user is None:
+        raise CheckinError(CheckinReason.unknown_user)
+    if user.role != Role.door:
+        raise CheckinError(CheckinReason.not_door_staff)
+    existing = session.scalar(select(EventStaff).where(EventStaff.event_id == event.id,
+                                                       EventStaff.user_id == user.id))
+    if existing is not None:
+        return existing
+    staff = EventStaff(event_id=event.id, user_id=user.id)
+    session.add(staff)
+    session.flush()
+    return staff
+
+
+def unassign_staff(session, event: Event, user_id: int) -> None:
+    row = session.scalar(select(EventStaff).where(EventStaff.event_id == event.id,
+                                                  EventStaff.user_id == user_id))
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def staff_events(session, user) -> list[Event]:
+    return list(session.scalars(select(Event).join(EventStaff, EventStaff.event_id == Event.id)
+                                .where(EventStaff.user_id == user.id).order_by(Event.starts_on.desc())))
+
+
+DEVICE_PREFIX = "sc_"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_device(session, event: Event, name: str, *, actor=None) -> tuple[ScannerDevice, str]:
+    name = normalize_text(name)
+    if not name:
+        raise CheckinError(CheckinReason.name_required)
+    raw = DEVICE_PREFIX + secrets.token_urlsafe(32)
+    device = ScannerDevice(event_id=event.id, name=name[:100], token_hash=_hash(raw), prefix=raw[:10],
+                           created_by_id=getattr(actor, "id", None))
+    session.add(device)
+    session.flush()
+    return device, raw
+
+
+def device_for_token(session, raw: str) -> ScannerDevice | None:
+    if not raw or not raw.startswith(DEVICE_PREFIX):
+        return None
+    device = session.scalar(select(ScannerDevice).where(ScannerDevice.token_hash == _hash(raw)))
+    if device is None or device.revoked_at is not None:
+        return None
+    return device
+
+
+def revoke_device(device: ScannerDevice, *, now=None) -> None:
+    if device.revoked_at is None:
+        device.revoked_at = now or utcnow()
+
+
+# --- finding people at the door, and counts ------------------------------------------------
+
+def search_attendees(session, event: Event, q: str, limit: int = 20) -> list[Registration]:
+    """Active attendees (confirmed, waitlisted, pending) by name, mobile or national ID."""
+    term = to_latin_digits(normalize_text(q or "")).strip()
+    if len(term) < 2:
+        return []
+    query = select(Registration).where(Registration.event_id == event.id,
+                                       Registration.status.in_(ACTIVE))
+    if term.isdigit():
+        query = query.where((Registration.national_id.contains(term)) | (Registration.mobile.contains(term)))
+    else:
+        query = query.where(Registration.name_key.contains(search_key(term)))
+    return list(session.scalars(query.order_by(Registration.full_name).limit(limit)))
+
+
+def live_counts(session, event: Event) -> dict:
+    """Checked in vs registered: per day, per NGO, per gate, and by quarter hour today."""
+    live = (CheckIn.event_id == event.id) & CheckIn.undone_at.is_(None)
+    confirmed = event.confirmed_count
+    per_day = dict(session.execute(select(CheckIn.day, func.count(CheckIn.id)).where(live)
+                                   .group_by(CheckIn.day)).all())
+    per_gate = dict(session.execute(select(CheckIn.gate, func.count(CheckIn.id)).where(live)
+                                    .group_by(CheckIn.gate)).all())
+    registered = dict(session.execute(
+        select(Registration.ngo_id, func.count(Registration.id))
+        .where(Registration.event_id == event.id, Registration.status == RegStatus.confirmed)
+        .group_by(Registration.ngo_id)).all())
+    came = dict(session.execute(
+        select(Registration.ngo_id, func.count(func.distinct(CheckIn.registration_id)))
+        .join(Registration, Registration.id == CheckIn.registration_id).where(live)
+        .group_by(Registration.ngo_id)).all())
+    names = dict(session.execute(select(Ngo.id, Ngo.name).where(Ngo.id.in_(list(registered)))).all())
+    times = session.scalars(select(CheckIn.checked_in_at).where(live)).all()
+    quarters: dict[str, int] = {}
+    for t in times:
+        local = to_tehran(t)
+        key = f"{local.date().isoformat()} {local.hour:02d}:{local.minute // 15 * 15:02d}"
+        quarters[key] = quarters.get(key, 0) + 1
+    return {
+        "registered": confirmed,
+        "days": [{"date": d.date.isoformat(), "checked_in": per_day.get(d.date, 0)} for d in event.days],
+        "ngos": sorted(({"ngo_id": i, "name": names.get(i, ""), "registered": n, "checked_in": came.get(i, 0)}
+                        for i, n in registered.items()), key=lambda r: (-r["registered"], r["name"])),
+        "gates": [{"gate": g or "—", "checked_in": n} for g, n in sorted(per_gate.items())],
+        "quarters": [{"at": k, "checked_in": v} for k, v in sorted(quarters.items())],
+    }
+
+
+def attendee_json(reg: Registration | None) -> dict | None:
+    if reg is None:
+        return None
+    return {"id": reg.id, "full_name": reg.full_name, "ngo": reg.ngo.name if reg.ngo else "",
+            "role": reg.role, "status": reg.status.value, "status_label": reg.status.label}
+
+
+def result_json(result: ScanResult) -> dict:
+    checkin = result.checkin
+    return {
+        "verdict": result.verdict.value,
+        "message": result.message,
+        "colour": result.colour,
+        "attendee": attendee_json(result.registration),
+        "checked_in_at": checkin.checked_in_at.isoformat() if checkin else None,
+        "checked_in_at_jalali": format_datetime(checkin.checked_in_at) if checkin else None,
+        "checkin_id": checkin.id if checkin and result.verdict == Verdict.ok else None,
+        "gate": checkin.gate if checkin else None,
+    }

@@ -1,0 +1,113 @@
+"""Command-line tasks: ``flask create-admin``, ``flask api-token``, ``flask demo-data``, ``flask backup``."""
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from .accounts import services as accounts
+from .accounts.models import Role, User
+from .extensions import db
+from .jalali import utcnow
+
+
+def register(app):
+    app.cli.add_command(create_admin)
+    app.cli.add_command(api_token)
+    app.cli.add_command(demo_data)
+    app.cli.add_command(backup)
+
+
+def _fail(message):
+    raise click.ClickException(message)
+
+
+@click.command("create-admin")
+@click.option("--username", default="admin", show_default=True)
+@click.option("--full-name", default="مدیر سامانه", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="asked for when not given")
+def create_admin(username, full_name, password):
+    """Create an administrator (or reset an existing admin's password)."""
+    user = db.session.scalar(select(User).where(User.username == accounts.normalize_username(username)))
+    try:
+        if user is None:
+            user = accounts.create_user(db.session, username=username, password=password,
+                                        role=Role.admin, full_name=full_name)
+            verb = "created"
+        elif user.role != Role.admin:
+            _fail(f"user {user.username} exists and is not an admin")
+        else:
+            accounts.set_password(user, password)
+            user.active = True
+            verb = "updated"
+    except accounts.AccountError as refusal:
+        _fail(refusal.message)
+    db.session.commit()
+    click.echo(f"admin {user.username} {verb}")
+
+
+@click.command("api-token")
+@click.argument("username")
+@click.option("--name", default="خط فرمان", show_default=True, help="label shown on the tokens page")
+def api_token(username, name):
+    """Print a new API token for USERNAME."""
+    user = db.session.scalar(select(User).where(User.username == accounts.normalize_username(username)))
+    if user is None:
+        _fail(f"no user named {username}")
+    if not user.active:
+        _fail(f"user {username} is deactivated")
+    _, raw = accounts.create_api_token(db.session, user, name)
+    db.session.commit()
+    click.echo(raw)
+
+
+@click.command("demo-data")
+@click.option("--password", default=None,
+              help="set every demo user's password to this (default: a random one, printed)")
+@click.option("--scale", type=click.Choice(["demo", "national"]), default="demo", show_default=True,
+              help="national: also 19,000 NGOs, 2,000 events and 200,000 registrations (benchmarks)")
+def demo_data(password, scale):
+    """Load demo organizing bodies, NGOs, users, events and registrations (safe to run again)."""
+    from . import demo, demo_scale
+
+    password = password or accounts.generate_password()
+    report = demo.load(db.session, password=password)
+    if scale == "national":
+        report += demo_scale.generate(db.session)
+    db.session.commit()
+    for line in report:
+        click.echo(line)
+    click.echo(f"demo users: {', '.join(demo.USERNAMES)}; password: {password}")
+
+
+@click.command("backup")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="file to write (default: BACKUP_DIR/eventsapp-<UTC time>.db or .dump)")
+def backup(output):
+    """Write a consistent copy of the database (SQLite online backup, or pg_dump)."""
+    engine = db.engine
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    folder = Path(current_app.config["BACKUP_DIR"])
+    if engine.dialect.name == "sqlite":
+        output = output or folder / f"eventsapp-{stamp}.db"
+        output.parent.mkdir(parents=True, exist_ok=True)
+        source = sqlite3.connect(engine.url.database)
+        target = sqlite3.connect(output)
+        with target:
+            source.backup(target)
+        source.close()
+        target.close()
+    elif engine.dialect.name == "postgresql":
+        if shutil.which("pg_dump") is None:
+            _fail("pg_dump is not installed")
+        output = output or folder / f"eventsapp-{stamp}.dump"
+        output.parent.mkdir(parents=True, exist_ok=True)
+        url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        subprocess.run(["pg_dump", "--format=custom", f"--file={output}", url], check=True)
+    else:
+        _fail(f"no backup method for {engine.dialect.name}")
+    click.echo(str(output))

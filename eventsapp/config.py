@@ -1,0 +1,69 @@
+"""Settings, read from the environment.
+
+Every setting has a safe default for a developer's machine except the secret key, which is
+never a fixed value: it comes from ``SECRET_KEY`` or is generated once and kept in
+``instance/secret_key``.
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_path / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: when several workers start at once, exactly one writes the key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'eventsapp.db'}"
+    # Heroku-style and bare postgresql:// URLs use psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load(instance_path: str) -> dict:
+    """The configuration for an app whose instance folder is ``instance_path``."""
+    path = Path(instance_path)
+    path.mkdir(parents=True, exist_ok=True)
+    return {
+        "SECRET_KEY": _secret_key(path),
+        "SQLALCHEMY_DATABASE_URI": _database_url(path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Absolute URLs (QR codes, calendar feeds) use this when set, e.g. https://events.example.ir
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0") or 0),
+        # Rate limits are shared by all app servers through Redis in production.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # POST /api/v1/checkin, per scanner token: all scans, and (stricter) unknown codes only.
+        "CHECKIN_RATE_LIMIT": os.environ.get("CHECKIN_RATE_LIMIT", "600 per minute"),
+        "CHECKIN_UNKNOWN_LIMIT": os.environ.get("CHECKIN_UNKNOWN_LIMIT", "30 per minute"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(path / "backups")),
+        "NGO_IMPORT_DIR": os.environ.get("NGO_IMPORT_DIR", ""),
+    }

@@ -1,0 +1,1 @@
+"""Iran's provinces and counties: reference data shipped with the app."""

@@ -1,0 +1,78 @@
+"""Loading and looking up provinces and counties."""
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..persian import normalize_text
+from .models import County, Province
+
+DATA_FILE = Path(__file__).with_name("data") / "divisions.json"
+
+
+def load_divisions() -> list[dict]:
+    """The shipped list of provinces, each with its counties."""
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def sync_divisions(session) -> tuple[int, int]:
+    """Add the shipped provinces and counties that the database lacks; returns what was added.
+
+    Existing rows are kept (events and NGOs refer to them), so running it again is harmless.
+    """
+    added_p = added_c = 0
+    provinces = {p.code: p for p in session.scalars(select(Province))}
+    for item in load_divisions():
+        province = provinces.get(item["code"])
+        if province is None:
+            province = Province(code=item["code"], name=item["name"], name_en=item.get("name_en", ""))
+            session.add(province)
+            session.flush()
+            added_p += 1
+        have = {c.name for c in province.counties}
+        for name in item["counties"]:
+            if name not in have:
+                session.add(County(province=province, name=name))
+                added_c += 1
+    session.flush()
+    return added_p, added_c
+
+
+def find_province(session, value) -> Province | None:
+    """A province by id, code or Persian name (normalised)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) or str(value).isdigit():
+        return session.get(Province, int(value))
+    text = normalize_text(str(value))
+    return session.scalar(
+        select(Province).where((Province.code == text.lower()) | (Province.name == text))
+    )
+
+
+def find_county(session, value, province: Province | None = None) -> County | None:
+    """A county by id or by Persian name (within ``province`` when given)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) or str(value).isdigit():
+        county = session.get(County, int(value))
+    else:
+        query = select(County).where(County.name == normalize_text(str(value)))
+        if province is not None:
+            query = query.where(County.province_id == province.id)
+        county = session.scalars(query).first()
+    if county is not None and province is not None and county.province_id != province.id:
+        return None
+    return county
+
+
+def all_provinces(session) -> list[Province]:
+    return list(session.scalars(select(Province).order_by(Province.name)))
+
+
+def counties_by_province(session) -> dict[int, list[dict]]:
+    """For the province → county select boxes: {province_id: [{id, name}]}."""
+    out: dict[int, list[dict]] = {}
+    for c in session.scalars(select(County).order_by(County.name)):
+        out.setdefault(c.province_id, []).append({"id": c.id, "name": c.name})
+    return out

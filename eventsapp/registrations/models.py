@@ -1,0 +1,76 @@
+import enum
+import secrets
+
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import UTCDateTime, enum_type
+from ..extensions import db
+from ..jalali import utcnow
+
+
+class RegStatus(str, enum.Enum):
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    pending = "pending"
+    cancelled = "cancelled"
+    rejected = "rejected"
+
+    @property
+    def label(self):
+        return REG_STATUS_LABELS[self]
+
+
+REG_STATUS_LABELS = {
+    RegStatus.confirmed: "قطعی",
+    RegStatus.waitlisted: "فهرست انتظار",
+    RegStatus.pending: "در انتظار تأیید",
+    RegStatus.cancelled: "لغو شده",
+    RegStatus.rejected: "رد شده",
+}
+
+# A person holds (or waits for) a seat in these states; one such registration per national ID.
+ACTIVE = (RegStatus.confirmed, RegStatus.waitlisted, RegStatus.pending)
+_ACTIVE_SQL = "status IN ('confirmed', 'waitlisted', 'pending')"
+
+
+def new_ticket_code() -> str:
+    """128 random bits, URL-safe; never derived from ids."""
+    return secrets.token_urlsafe(16)
+
+
+class Registration(db.Model):
+    """One NGO member registered for one event."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        Index("uq_registrations_active_person", "event_id", "national_id", unique=True,
+              sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
+        Index("ix_registrations_event_status", "event_id", "status", "id"),
+        Index("ix_registrations_event_ngo", "event_id", "ngo_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    ngo_id: Mapped[int] = mapped_column(ForeignKey("ngos.id"))
+    full_name: Mapped[str] = mapped_column(String(120))
+    national_id: Mapped[str] = mapped_column(String(10), index=True)
+    mobile: Mapped[str] = mapped_column(String(11), index=True)
+    role: Mapped[str] = mapped_column(String(100), default="")
+    name_key: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[RegStatus] = mapped_column(enum_type(RegStatus, "registration_status"))
+    ticket_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_ticket_code)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    event = relationship("Event")
+    ngo = relationship("Ngo")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
