@@ -43,10 +43,13 @@ def load(instance_path: str) -> dict:
     """The configuration for an app whose instance folder is ``instance_path``."""
     path = Path(instance_path)
     path.mkdir(parents=True, exist_ok=True)
+    url = _database_url(path)
     return {
         "SECRET_KEY": _secret_key(path),
-        "SQLALCHEMY_DATABASE_URI": _database_url(path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": url,
+        # A server connection can drop between requests; a local SQLite file cannot, and a
+        # ping per request would cost the door's scans a statement each.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not url.startswith("sqlite")},
         # Absolute URLs (QR codes, calendar feeds) use this when set, e.g. https://events.example.ir
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.

@@ -65,3 +65,4 @@ def begin_write(session) -> None:
     if session.in_transaction():
         session.rollback()
     session.connection(execution_options={"sqlite_write": True})
+

@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import TextInput
 
 from .jalali import JalaliError, format_date, parse_date, parse_time
 from .persian import normalize_text, to_latin_digits
@@ -91,7 +92,13 @@ class ClockField(StringField):
 
 
 class CountField(IntegerField):
-    """A whole number typed in Persian, Arabic-Indic or Latin digits."""
+    """A whole number typed in Persian, Arabic-Indic or Latin digits.
+
+    A text input with a numeric keyboard: browsers drop Persian digits typed into a
+    type=number input, so that input would leave the field empty.
+    """
+
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         render_kw = {"inputmode": "numeric", "dir": "ltr", **kwargs.pop("render_kw", {})}

@@ -7,7 +7,6 @@ import threading
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from eventsapp import create_app

@@ -1,5 +1,5 @@
 """Admin pages: users, roles, organizing bodies."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
@@ -9,7 +9,7 @@ from ..persian import normalize_text, to_latin_digits
 from ..places import services as places
 from ..places.models import County, Province
 from . import bp, services
-from .forms import BodyForm, ConfirmForm, PasswordResetForm, UserForm
+from .forms import BodyForm, PasswordResetForm, UserForm
 from .models import ROLE_LABELS, OrganizingBody, Role, User
 from .permissions import role_required
 

@@ -6,7 +6,7 @@ from ..extensions import csrf, db, limiter
 from .forms import ChangePasswordForm, ConfirmForm, LoginForm, TokenForm
 from .models import ApiToken, Role
 from . import bp, services
-from .permissions import login_required_any, public, role_required
+from .permissions import login_required_any, public
 
 HOME_ENDPOINTS = {
     Role.admin: "accounts.admin_home",

@@ -49,6 +49,7 @@ import icalendar
 from ..events.models import EventStatus
 from ..jalali import TEHRAN, UTC, format_date, format_time, local_datetime, to_utc
 from ..persian import to_persian_digits
+from ..registrations.qr import ticket_path
 
 PRODID = "-//eventsapp//NGO events//FA"
 TZID = "Asia/Tehran"
@@ -100,7 +101,7 @@ class Site:
         return self.url(f"/events/{event.id}")
 
     def ticket_url(self, code: str) -> str:
-        return self.url("/t/" + quote(code, safe=""))
+        return self.url(ticket_path(code))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from ..events.services import can_manage
 from ..extensions import begin_write, db
 from ..forms import BaseForm, TextField, max_length, required
 from ..jalali import utcnow
+from ..persian import to_latin_digits
 from . import bp, services
 from .models import CheckIn, EventStaff, ScannerDevice
 
@@ -29,6 +30,12 @@ def _managed(event_id) -> Event:
     if not can_manage(current_user, event):
         abort(403)
     return event
+
+
+def _minutes(text):
+    """A count of minutes typed in any digits, or None."""
+    text = to_latin_digits(text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 @bp.route("/door/")
@@ -119,8 +126,8 @@ def door_setup(event_id):
                 services.revoke_device(device)
                 flash("توکن دستگاه باطل شد.", "success")
             elif action == "window" and BaseForm().validate_on_submit():
-                before = request.form.get("before", type=int)
-                after = request.form.get("after", type=int)
+                before = _minutes(request.form.get("before"))
+                after = _minutes(request.form.get("after"))
                 if before is None or after is None or not (0 <= before <= 720 and 0 <= after <= 720):
                     flash("دقیقه‌ها باید عددی بین ۰ و ۷۲۰ باشند.", "error")
                 else:

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role, User
 from ..events.models import Event, EventDay, EventStatus
 from ..events.services import can_manage
 from ..ngos.models import Ngo
 from ..jalali import format_datetime, format_time, local_datetime, to_tehran, utcnow
-from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
+from ..persian import normalize_text, search_key, to_latin_digits
 from ..refusals import Refusal
 from ..registrations.models import ACTIVE, RegStatus, Registration
+from .doordb import DoorDb
 from .models import CheckIn, EventStaff, ScanLog, ScannerDevice, Verdict
 
 BARE_CODE = re.compile(r"[A-Za-z0-9_-]{16,32}")
@@ -55,11 +55,30 @@ VERDICT_COLOURS = {
 
 
 @dataclass
+class Attendee:
+    """Who a ticket belongs to, as the door sees them."""
+
+    id: int
+    full_name: str
+    ngo: str
+    role: str
+    status: RegStatus
+
+
+@dataclass
 class ScanResult:
+    """A scan's verdict and what the door shows with it (plain values, no ORM objects)."""
+
     verdict: Verdict
-    registration: Registration | None = None
-    checkin: CheckIn | None = None
+    attendee: Attendee | None = None
     detail: str = ""
+    checkin_id: int | None = None  # the new check-in (ok) or the earlier one (already)
+    checked_in_at: object = None
+    gate: str | None = None
+
+    @property
+    def registration_id(self) -> int | None:
+        return self.attendee.id if self.attendee else None
 
     @property
     def message(self) -> str:
@@ -87,75 +106,114 @@ def day_of(event: Event, now) -> EventDay | None:
 
 def window(event: Event, day: EventDay):
     """The check-in window of one day, as aware instants."""
-    start = local_datetime(day.date, day.start_time) - timedelta(minutes=event.checkin_before)
-    end = local_datetime(day.date, day.end_time) + timedelta(minutes=event.checkin_after)
-    return start, end
+    return _window(day.date, day.start_time, day.end_time, event.checkin_before, event.checkin_after)
 
 
-def _log(session, event, result: ScanResult, code, staff, device, gate, now):
-    session.add(ScanLog(event_id=event.id, registration_id=getattr(result.registration, "id", None),
-                        code=(code or "")[:200], verdict=result.verdict,
-                        staff_id=getattr(staff, "id", None), device_id=getattr(device, "id", None),
-                        gate=gate, scanned_at=now))
+def _window(date, start, end, before: int, after: int):
+    return (local_datetime(date, start) - timedelta(minutes=before),
+            local_datetime(date, end) + timedelta(minutes=after))
 
 
-def decide(session, event: Event, code: str | None, *, now) -> tuple[ScanResult, EventDay | None]:
-    """The verdict before writing: everything but 'already checked in'."""
-    reg = session.scalar(select(Registration).where(Registration.ticket_code == code)) if code else None
-    if reg is None:
-        return ScanResult(Verdict.unknown), None
-    if reg.event_id != event.id:
-        return ScanResult(Verdict.wrong_event, reg, detail=f"«{reg.event.title}»"), None
-    if reg.status in (RegStatus.cancelled, RegStatus.rejected):
-        return ScanResult(Verdict.cancelled, reg), None
-    if reg.status != RegStatus.confirmed:
-        return ScanResult(Verdict.not_confirmed, reg, detail=reg.status.label), None
-    day = day_of(event, now)
-    if day is None:
-        return ScanResult(Verdict.wrong_day, reg), None
-    opens, closes = window(event, day)
-    if event.status not in (EventStatus.published, EventStatus.completed) or not opens <= now <= closes:
-        return ScanResult(Verdict.closed, reg,
-                          detail=f"از {format_time(opens)} تا {format_time(closes)}"), None
-    return ScanResult(Verdict.ok, reg), day
+@dataclass
+class PendingScan:
+    """A scan decided but not yet recorded: ``record_scan`` writes it."""
+
+    event_id: int
+    text: str
+    now: object
+    result: ScanResult
+
+
+def decide_scan(door: DoorDb, event_id: int, text: str, *, now=None, event=None) -> PendingScan:
+    """The verdict of a scan, from reads only: everything but 'already checked in'.
+
+    ``event`` is the event's ``DoorDb.event_today`` row when the caller has read it already.
+    """
+    now = now or utcnow()
+    code = extract_code(text)
+    row = door.ticket(code) if code else None
+    pending = PendingScan(event_id, text or "", now, ScanResult(Verdict.unknown))
+    if row is None:
+        return pending
+    reg_id, reg_event_id, status, full_name, role, ngo, title = row
+    attendee = Attendee(reg_id, full_name, ngo or "", role or "", status)
+    if reg_event_id != event_id:
+        pending.result = ScanResult(Verdict.wrong_event, attendee, detail=f"«{title}»")
+    elif status in (RegStatus.cancelled, RegStatus.rejected):
+        pending.result = ScanResult(Verdict.cancelled, attendee)
+    elif status != RegStatus.confirmed:
+        pending.result = ScanResult(Verdict.not_confirmed, attendee, detail=status.label)
+    else:
+        ev = event if event is not None else door.event_today(event_id, to_tehran(now).date())
+        if ev is None or ev[3] is None:
+            pending.result = ScanResult(Verdict.wrong_day, attendee)
+        else:
+            ev_status, before, after, day, start, end = ev
+            opens, closes = _window(day, start, end, before, after)
+            if ev_status not in (EventStatus.published, EventStatus.completed) or not opens <= now <= closes:
+                pending.result = ScanResult(Verdict.closed, attendee,
+                                            detail=f"از {format_time(opens)} تا {format_time(closes)}")
+            else:
+                pending.result = ScanResult(Verdict.ok, attendee)
+    return pending
+
+
+def record_scan(door: DoorDb, pending: PendingScan, *, staff_id=None, device_id=None,
+                gate: str = "") -> ScanResult:
+    """Write a decided scan: the check-in when it is ``ok``, and the scan log, in the
+    connection's (write) transaction; the caller commits.
+
+    Two gates scanning one ticket at once: the partial unique index on (registration, day)
+    lets one check-in in; the other finds nothing inserted and answers 'already checked in'.
+    ``gate`` is as typed; «در شمالی» and «شمالی» are one gate.
+    """
+    gate = re.sub(r"^درِ?\s+", "", normalize_text(gate))[:60]
+    result, now = pending.result, pending.now
+    if result.verdict == Verdict.ok:
+        day = to_tehran(now).date()
+        new_id = door.insert_checkin(event_id=pending.event_id, registration_id=result.attendee.id,
+                                     day=day, now=now, staff_id=staff_id, device_id=device_id,
+                                     gate=gate)
+        if new_id is not None:
+            result.checkin_id, result.checked_in_at, result.gate = new_id, now, gate
+        else:
+            result = _already(door, result.attendee, day)
+    door.log(event_id=pending.event_id, registration_id=result.registration_id,
+             code=pending.text[:200], verdict=result.verdict, staff_id=staff_id,
+             device_id=device_id, gate=gate, now=now)
+    return result
+
+
+def _already(door: DoorDb, attendee: Attendee, day) -> ScanResult:
+    earlier = door.earlier(attendee.id, day)
+    if earlier is None:  # undone in between: the door scans again
+        return ScanResult(Verdict.already_checked_in, attendee)
+    checkin_id, at, gate, staff_name, username, device_name = earlier
+    parts = [f"ساعت {format_time(to_tehran(at))}"]
+    if gate:
+        parts.append(f"درِ {gate}")
+    who = (staff_name or username) or device_name or ""
+    if who:
+        parts.append(f"با {who}")
+    return ScanResult(Verdict.already_checked_in, attendee, detail="، ".join(parts),
+                      checkin_id=checkin_id, checked_in_at=at, gate=gate)
+
+
+def door_db(session) -> DoorDb:
+    """The scan's statements on the session's connection, in its transaction."""
+    connection = session.connection()
+    return DoorDb(connection.connection.driver_connection, connection.dialect.name)
 
 
 def check_in(session, event: Event, text: str, *, staff=None, device=None, gate: str = "",
              now=None) -> ScanResult:
-    """Decide a scan, record the check-in when it is ``ok``, and log it."""
-    now = now or utcnow()
-    # «در شمالی» and «شمالی» are the same gate; messages say «درِ …» themselves.
-    gate = re.sub(r"^درِ?\s+", "", normalize_text(gate))[:60]
-    code = extract_code(text)
-    result, day = decide(session, event, code, now=now)
-    if result.verdict == Verdict.ok:
-        checkin = CheckIn(event_id=event.id, registration_id=result.registration.id, day=day.date,
-                          checked_in_at=now, staff_id=getattr(staff, "id", None),
-                          device_id=getattr(device, "id", None), gate=gate)
-        try:
-            with session.begin_nested():
-                session.add(checkin)
-        except IntegrityError:
-            checkin = None
-        if checkin is not None:
-            result.checkin = checkin
-        else:
-            result = already(session, result.registration, day)
-    _log(session, event, result, text, staff, device, gate, now)
-    session.flush()
-    return result
-
-
-def already(session, reg: Registration, day: EventDay) -> ScanResult:
-    earlier = session.scalar(select(CheckIn).where(
-        CheckIn.registration_id == reg.id, CheckIn.day == day.date, CheckIn.undone_at.is_(None)))
-    parts = [f"ساعت {format_time(to_tehran(earlier.checked_in_at))}"]
-    if earlier.gate:
-        parts.append(f"درِ {earlier.gate}")
-    who = earlier.staff.display_name if earlier.staff else (earlier.device.name if earlier.device else "")
-    if who:
-        parts.append(f"با {who}")
-    return ScanResult(Verdict.already_checked_in, reg, earlier, detail="، ".join(parts))
+    """Decide and record a scan in the session's transaction (the door page takes the write
+    lock first: ``begin_write``); the caller commits."""
+    session.flush()  # the scan reads through the connection, past the session
+    door = door_db(session)
+    pending = decide_scan(door, event.id, text, now=now)
+    return record_scan(door, pending, staff_id=getattr(staff, "id", None),
+                       device_id=getattr(device, "id", None), gate=gate)
 
 
 # --- undo ----------------------------------------------------------------------------------
@@ -325,22 +383,24 @@ def live_counts(session, event: Event) -> dict:
     }
 
 
-def attendee_json(reg: Registration | None) -> dict | None:
+def attendee_json(reg) -> dict | None:
+    """An ``Attendee`` or a ``Registration`` as the door's JSON shows it."""
     if reg is None:
         return None
-    return {"id": reg.id, "full_name": reg.full_name, "ngo": reg.ngo.name if reg.ngo else "",
+    ngo = reg.ngo if isinstance(reg, Attendee) else (reg.ngo.name if reg.ngo else "")
+    return {"id": reg.id, "full_name": reg.full_name, "ngo": ngo or "",
             "role": reg.role, "status": reg.status.value, "status_label": reg.status.label}
 
 
 def result_json(result: ScanResult) -> dict:
-    checkin = result.checkin
+    at = result.checked_in_at
     return {
         "verdict": result.verdict.value,
         "message": result.message,
         "colour": result.colour,
-        "attendee": attendee_json(result.registration),
-        "checked_in_at": checkin.checked_in_at.isoformat() if checkin else None,
-        "checked_in_at_jalali": format_datetime(checkin.checked_in_at) if checkin else None,
-        "checkin_id": checkin.id if checkin and result.verdict == Verdict.ok else None,
-        "gate": checkin.gate if checkin else None,
+        "attendee": attendee_json(result.attendee),
+        "checked_in_at": at.isoformat() if at else None,
+        "checked_in_at_jalali": format_datetime(at) if at else None,
+        "checkin_id": result.checkin_id if result.verdict == Verdict.ok else None,
+        "gate": result.gate if at else None,
     }

@@ -8,7 +8,7 @@ app's handler, which rolls back and answers ``{"error": "<reason>", "message": "
 """
 import math
 
-from flask import current_app, g, jsonify, request
+from flask import g, jsonify, request
 from marshmallow import Schema, fields
 from marshmallow.validate import OneOf
 from sqlalchemy.orm import selectinload
@@ -24,6 +24,7 @@ from ..jalali import format_datetime, to_tehran
 from ..persian import normalize_text, to_latin_digits, to_persian_digits
 from . import services
 from .models import RegStatus, Registration
+from .ticket_routes import absolute_ticket_url
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50
@@ -154,19 +155,13 @@ def _iso(instant) -> str | None:
     return to_tehran(instant).isoformat(timespec="seconds") if instant else None
 
 
-def ticket_url(code: str) -> str:
-    """The ticket page, absolute: PUBLIC_BASE_URL when set, else the host asked."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return f"{base.rstrip('/')}/t/{code}"
-
-
 def registration_json(reg: Registration) -> dict:
     return {
         "id": reg.id,
         "status": reg.status.value,
         "status_label": reg.status.label,
         "ticket_code": reg.ticket_code,
-        "ticket_url": ticket_url(reg.ticket_code),
+        "ticket_url": absolute_ticket_url(reg.ticket_code),
         "event_id": reg.event_id,
         "ngo": {"id": reg.ngo.id, "name": reg.ngo.name},
         "full_name": reg.full_name,

@@ -13,7 +13,7 @@ from ..jalali import today, utcnow
 from ..ngos.models import Ngo
 from ..persian import to_persian_digits
 from . import bp, exports, services
-from .forms import FilterForm, RegisterForm, RejectForm
+from .forms import RegisterForm, RejectForm
 from .models import RegStatus, Registration
 
 PAGE_SIZE = 50

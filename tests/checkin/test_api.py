@@ -202,6 +202,7 @@ def test_device_tokens_work_for_their_own_event_until_revoked(client, db, door_w
     assert result["verdict"] == "ok"
     again = scan(client, dev_h, w.event, w.zahra.ticket_code)
     assert again["verdict"] == "already_checked_in" and "گوشی درِ شمالی" in again["message"]
+    db.session.rollback()  # a device's scan writes on a connection of its own: read afresh
     row = db.session.get(ScannerDevice, device["id"])
     first_use = row.last_used_at
     assert first_use is not None
@@ -230,16 +231,16 @@ def test_a_device_is_touched_at_most_every_few_minutes(client, db, door_world, c
     db.session.commit()
     headers = {"Authorization": f"Bearer {raw}"}
     scan(client, headers, w.event, w.zahra.ticket_code)
-    db.session.expire_all()
+    db.session.rollback()  # read afresh
     first = db.session.get(ScannerDevice, device.id).last_used_at
     scan(client, headers, w.event, w.ali.ticket_code)
-    db.session.expire_all()
+    db.session.rollback()  # read afresh
     assert db.session.get(ScannerDevice, device.id).last_used_at == first
     stale = first - timedelta(minutes=6)
     db.session.get(ScannerDevice, device.id).last_used_at = stale
     db.session.commit()
     scan(client, headers, w.event, "unknown-code")
-    db.session.expire_all()
+    db.session.rollback()  # read afresh
     assert db.session.get(ScannerDevice, device.id).last_used_at > stale
 
 

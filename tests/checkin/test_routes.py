@@ -92,6 +92,10 @@ def test_devices_and_window_settings(client, db, today_event):
     assert "دقیقه‌ها باید عددی بین ۰ و ۷۲۰ باشند." in response.get_data(as_text=True)
     db.session.refresh(event)
     assert (event.checkin_before, event.checkin_after) == (120, 15)
+    # Minutes typed on a Persian or Arabic keyboard count too.
+    client.post(f"/events/{event.id}/door", data={"action": "window", "before": "۹۰", "after": "٣٠"})
+    db.session.refresh(event)
+    assert (event.checkin_before, event.checkin_after) == (90, 30)
 
 
 def test_live_counts_page_and_json(client, db, today_event):

@@ -217,7 +217,8 @@ def test_organizer_creates_a_two_day_workshop_publishes_it_and_finds_it_on_the_c
     expect(added.get_by_label("تاریخ", exact=True)).to_be_focused()
     expect(added.get_by_label("تاریخ", exact=True)).to_have_attribute("name", "days-2-date")
     fill_day(page, added, fa(f"{jy}/{jm:02d}/{second_day:02d}"), "۸", "۱۲:۳۰")
-    expect(added.get_by_label("تاریخ", exact=True)).to_have_value(fa(f"{jy}/{jm:02d}/{second_day:02d}"))
+    # The field turns the digits Latin as they are typed: the picker reads only those.
+    expect(added.get_by_label("تاریخ", exact=True)).to_have_value(f"{jy}/{jm:02d}/{second_day:02d}")
 
     shoot(page, "form_filled")
     assert event_count(db) == 0
@@ -290,7 +291,7 @@ def test_bad_input_is_refused_in_persian_and_saves_nothing(page, semnan_organize
     expect(page.get_by_role("heading", level=1)).to_have_text("رویداد تازه")
     # What was typed is still there to correct.
     expect(page.get_by_label("عنوان", exact=True)).to_have_value("کارگاه با ساعت وارونه")
-    expect(day_rows(page).nth(0).get_by_label("تاریخ", exact=True)).to_have_value(day)
+    expect(day_rows(page).nth(0).get_by_label("تاریخ", exact=True)).to_have_value(f"{jy}/{jm:02d}/10")
     assert event_count(db) == 0
 
     # 2. A date that does not exist: 1404 is not a leap year, so Esfand has 29 days.
@@ -419,10 +420,6 @@ def test_organizer_cancels_a_published_event_with_a_reason(page, semnan_organize
     shoot(page, "calendar_cancelled")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "CountField (eventsapp/forms.py) renders <input type=number>; Chromium drops Persian "
-    "digits typed into it, so «۵۰» leaves the capacity empty. Remove this mark once CountField "
-    "uses a text input (widget = TextInput()) with inputmode=numeric."))
 def test_counts_can_be_typed_in_persian_digits(page, semnan_organizer, db):
     jy, jm = next_jalali_month()
     log_in(page, semnan_organizer)
@@ -437,11 +434,6 @@ def test_counts_can_be_typed_in_persian_digits(page, semnan_organizer, db):
     assert fresh(db).query(Event.capacity, Event.per_ngo_quota).one() == (50, 2)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The picker reads its field only as Latin digits with zero padding (\\d{4}/\\d{2}/\\d{2}); "
-    "a date typed in Persian digits, as the form's hint shows, opens it on no year, Farvardin "
-    "and no chosen day. Remove this mark once event-form.js turns the field's digits Latin "
-    "(and pads them) on focus, before the picker opens."))
 def test_picker_opens_on_a_date_typed_in_persian_digits(page, semnan_organizer):
     log_in(page, semnan_organizer)
     open_new_event_form(page)
@@ -452,3 +444,18 @@ def test_picker_opens_on_a_date_typed_in_persian_digits(page, semnan_organizer):
     expect(picker.locator(".jdp-year select")).to_have_value("1406", timeout=2_000)
     expect(picker.locator(".jdp-month select")).to_have_value("3", timeout=2_000)
     expect(picker.locator(".jdp-day.selected")).to_have_text("16", timeout=2_000)
+
+
+def test_a_date_typed_in_arabic_digits_without_padding_is_tidied_for_the_picker(page, semnan_organizer):
+    log_in(page, semnan_organizer)
+    open_new_event_form(page)
+    field = day_rows(page).nth(0).get_by_label("تاریخ", exact=True)
+    field.press_sequentially("١٤٠٦/٣/٧")  # Arabic-Indic digits, no zero padding
+    expect(field).to_have_value("1406/3/7")
+    field.dispatch_event("change")
+    expect(field).to_have_value("1406/03/07")
+    close_picker(page)
+    field.click()
+    picker = picker_opened(page)
+    expect(picker.locator(".jdp-month select")).to_have_value("3", timeout=2_000)
+    expect(picker.locator(".jdp-day.selected")).to_have_text("7", timeout=2_000)

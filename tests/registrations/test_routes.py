@@ -1,7 +1,7 @@
 """Registration pages: the secretary's form and list, organizers' review, approval, export."""
 import csv
 import io
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from openpyxl import load_workbook

@@ -179,6 +179,9 @@ def test_confirmed_ticket_page_shows_the_ticket(client, ticket):
     assert f'src="/t/{ticket.ticket_code}/qr.svg"' in html
     assert f'href="/t/{ticket.ticket_code}/print"' in html
     assert 'dir="ltr" class="ticket-code"' in html
+    # "Add to calendar" gives this ticket's own calendar file, which carries the ticket's link.
+    assert f'href="http://localhost/t/{ticket.ticket_code}.ics" download' in html
+    assert f'href="webcal://localhost/t/{ticket.ticket_code}.ics"' in html
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "no inline scripts"
 
 
@@ -213,6 +216,7 @@ def test_cancelled_ticket_says_so_and_has_no_qr(client, db, ticket):
     assert "لغو" in html and "این بلیت لغو شده است" in html and "ticket-note-danger" in html
     assert 'role="alert"' in html
     assert "qr.svg" not in html and "<svg" not in html and "چاپ بلیت" not in html
+    assert ".ics" not in html and "افزودن به تقویم" not in html
     for suffix in ("/qr.svg", "/qr.png"):
         assert client.get(f"/t/{ticket.ticket_code}{suffix}").status_code == 404
     printed = client.get(f"/t/{ticket.ticket_code}/print").get_data(as_text=True)
@@ -244,7 +248,9 @@ def test_waitlisted_and_pending_show_status_without_qr(client, make_open_event, 
         response = client.get(f"/t/{reg.ticket_code}")
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and label in html and note in html
-        assert "qr.svg" not in html and "<svg" not in html and "لغو" not in html
+        assert "qr.svg" not in html and "<svg" not in html
+        assert "این بلیت لغو شده است" not in html and "ticket-note-danger" not in html
+        assert f"/t/{reg.ticket_code}.ics" in html  # the calendar still holds the place
         for suffix in ("/qr.svg", "/qr.png"):
             assert client.get(f"/t/{reg.ticket_code}{suffix}").status_code == 404
 
@@ -310,7 +316,7 @@ def sheet(make_open_event, make_ngo, make_user, make_body, register, db):
                       ("لغوشده سوم", nid(32), "09120000032", ""))
     services.cancel(db.session, regs_a[2])
     db.session.commit()
-    regs_b = register(event, b, ("بهرام چهارم", nid(33), "09120000033", ""))
+    register(event, b, ("بهرام چهارم", nid(33), "09120000033", ""))
     return {"event": event, "a": a, "b": b, "body": body,
             "secretary_a": make_user("secretary", ngo=a), "organizer": make_user("organizer", body=body)}
 

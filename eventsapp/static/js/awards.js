@@ -1,5 +1,5 @@
-// Awards pages: the print button, "tick all" for the NGO lists, the Jalali date picker.
-// Everything works without it (the browser's own Print, ticking one by one, typing dates).
+// Awards pages: the print button, "tick all" for the NGO lists.
+// Everything works without it (the browser's own Print, ticking one by one).
 (function () {
   "use strict";
 
@@ -23,12 +23,5 @@
         boxes.forEach(function (b) { b.checked = !all; });
       });
     });
-
-    if (window.jalaliDatepicker && document.querySelector("[data-jdp]")) {
-      window.jalaliDatepicker.startWatch({
-        autoReadOnlyInput: false, persianDigits: false, showTodayBtn: true, showEmptyBtn: true,
-        separatorChars: { date: "/" }, zIndex: 2000
-      });
-    }
   });
 })();

@@ -1,4 +1,4 @@
-// The event form: add and remove day and official rows, the Jalali date picker, occasion
+// The event form: add and remove day and official rows, occasion
 // suggestions near the first day, and audience fields. The form works without it.
 (function () {
   "use strict";
@@ -72,13 +72,6 @@
         remove.closest("[data-row]").querySelectorAll("input").forEach(function (el) { el.value = ""; });
       }
     });
-
-    if (window.jalaliDatepicker) {
-      window.jalaliDatepicker.startWatch({
-        autoReadOnlyInput: false, persianDigits: false, showTodayBtn: true, showEmptyBtn: true,
-        separatorChars: { date: "/" }, zIndex: 2000
-      });
-    }
 
     var firstDate = form.querySelector("input[name='days-0-date']");
     if (firstDate) {

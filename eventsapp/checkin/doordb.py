@@ -1,0 +1,194 @@
+"""The door's statements, on the database driver's own connection.
+
+A scan at the door is the app's hottest write: dozens of phones scanning at once at a big
+meeting. Its few statements are written here once, in SQL, and run on the DBAPI connection
+(sqlite3 or psycopg) under SQLAlchemy's pool, without the ORM or Core's per-statement work;
+bench/checkin.py measures what that buys. The rules stay in ``services``: this module only
+reads and writes rows, and turns SQLite's stored text back into dates and times the way
+SQLAlchemy stores them (PostgreSQL's driver gives typed values itself).
+
+Every statement here is run by the check-in tests on SQLite and on PostgreSQL, so a column
+renamed in a migration and not here fails them.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import date, datetime, time, timezone
+
+from ..events.models import EventStatus
+from ..registrations.models import RegStatus
+
+_SQL = {
+    "device": """
+        SELECT id, event_id, last_used_at FROM scanner_devices
+        WHERE token_hash = :token_hash AND revoked_at IS NULL""",
+    "touch_device": "UPDATE scanner_devices SET last_used_at = :now WHERE id = :device_id",
+    "event_today": """
+        SELECT e.status, e.checkin_before, e.checkin_after, d.date, d.start_time, d.end_time
+        FROM events e LEFT JOIN event_days d ON d.event_id = e.id AND d.date = :today
+        WHERE e.id = :event_id""",
+    "ticket": """
+        SELECT r.id, r.event_id, r.status, r.full_name, r.role, n.name, e.title
+        FROM registrations r JOIN events e ON e.id = r.event_id
+        LEFT JOIN ngos n ON n.id = r.ngo_id
+        WHERE r.ticket_code = :code""",
+    # The partial unique index on (registration_id, day) for live check-ins decides between two
+    # gates scanning one ticket at once: one row goes in, the other statement returns nothing.
+    "insert_checkin": """
+        INSERT INTO checkins (event_id, registration_id, day, checked_in_at, staff_id, device_id, gate)
+        VALUES (:event_id, :registration_id, :day, :now, :staff_id, :device_id, :gate)
+        ON CONFLICT (registration_id, day) WHERE undone_at IS NULL DO NOTHING
+        RETURNING id""",
+    "earlier": """
+        SELECT c.id, c.checked_in_at, c.gate, u.full_name, u.username, s.name
+        FROM checkins c LEFT JOIN users u ON u.id = c.staff_id
+        LEFT JOIN scanner_devices s ON s.id = c.device_id
+        WHERE c.registration_id = :registration_id AND c.day = :day AND c.undone_at IS NULL""",
+    "log": """
+        INSERT INTO scan_log (event_id, registration_id, code, verdict, staff_id, device_id, gate, scanned_at)
+        VALUES (:event_id, :registration_id, :code, :verdict, :staff_id, :device_id, :gate, :now)""",
+}
+# psycopg's placeholders are %(name)s.
+_PG_SQL = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
+
+
+class DoorDb:
+    """The scan's reads and writes on one DBAPI connection of ``dialect`` ("sqlite" or
+    "postgresql"). It runs in whatever transaction the connection is in; ``begin_write`` and
+    ``commit`` are for a caller that owns the connection (``checkout``)."""
+
+    def __init__(self, dbapi_connection, dialect: str):
+        self.conn, self.sqlite = dbapi_connection, dialect == "sqlite"
+        self.sql = _SQL if self.sqlite else _PG_SQL
+
+    # --- values in and out ----------------------------------------------------------------
+    # SQLite keeps what SQLAlchemy wrote: dates as 2019-08-14, times as 09:00:00.000000, UTC
+    # instants as 2019-08-14 05:30:00.000000 (see dbtypes.UTCDateTime).
+
+    def _instant_in(self, value: datetime | None):
+        if value is None or not self.sqlite:
+            return value
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def _date_in(self, value: date):
+        return value.isoformat() if self.sqlite else value
+
+    def _instant_out(self, value) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+    @staticmethod
+    def _date_out(value) -> date | None:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+
+    @staticmethod
+    def _time_out(value) -> time | None:
+        return time.fromisoformat(value) if isinstance(value, str) else value
+
+    def _one(self, name: str, params: dict):
+        cursor = self.conn.cursor()
+        try:
+            cursor.execute(self.sql[name], params)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
+    def _run(self, name: str, params: dict) -> None:
+        cursor = self.conn.cursor()
+        try:
+            cursor.execute(self.sql[name], params)
+        finally:
+            cursor.close()
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def device(self, token_hash: str):
+        """(id, event_id, last_used_at) of the live device with this token hash, or None."""
+        row = self._one("device", {"token_hash": token_hash})
+        return None if row is None else (row[0], row[1], self._instant_out(row[2]))
+
+    def event_today(self, event_id: int, today: date):
+        """(status, checkin_before, checkin_after, date, start_time, end_time) of the event,
+        the last three None when it has no day ``today``; None when there is no such event."""
+        row = self._one("event_today", {"event_id": event_id, "today": self._date_in(today)})
+        if row is None:
+            return None
+        return (EventStatus(row[0]), row[1], row[2], self._date_out(row[3]),
+                self._time_out(row[4]), self._time_out(row[5]))
+
+    def ticket(self, code: str):
+        """(registration id, event id, status, full name, role, NGO name, event title) or None."""
+        row = self._one("ticket", {"code": code})
+        return None if row is None else (row[0], row[1], RegStatus(row[2]), *row[3:])
+
+    def earlier(self, registration_id: int, day: date):
+        """(check-in id, when, gate, staff full name, staff username, device name) of the live
+        check-in of this registration on ``day``, or None."""
+        row = self._one("earlier", {"registration_id": registration_id, "day": self._date_in(day)})
+        return None if row is None else (row[0], self._instant_out(row[1]), *row[2:])
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def insert_checkin(self, *, event_id, registration_id, day, now, staff_id, device_id, gate):
+        """The new check-in's id, or None when the ticket is already in for ``day``."""
+        row = self._one("insert_checkin", {
+            "event_id": event_id, "registration_id": registration_id, "day": self._date_in(day),
+            "now": self._instant_in(now),
+            "staff_id": staff_id, "device_id": device_id, "gate": gate})
+        return None if row is None else row[0]
+
+    def log(self, *, event_id, registration_id, code, verdict, staff_id, device_id, gate, now):
+        self._run("log", {"event_id": event_id, "registration_id": registration_id, "code": code,
+                          "verdict": verdict.value, "staff_id": staff_id, "device_id": device_id,
+                          "gate": gate, "now": self._instant_in(now)})
+
+    def touch_device(self, device_id: int, now: datetime) -> None:
+        self._run("touch_device", {"device_id": device_id, "now": self._instant_in(now)})
+
+    # --- a connection of its own ----------------------------------------------------------
+
+    def begin_write(self) -> None:
+        """SQLite: take the write lock now (reads before ran in autocommit, holding nothing),
+        so writers queue on the busy timeout rather than fail with "database is locked".
+        PostgreSQL: the transaction the reads began goes on."""
+        if self.sqlite:
+            self._run_sql("BEGIN IMMEDIATE")
+
+    def _run_sql(self, sql: str) -> None:
+        cursor = self.conn.cursor()
+        try:
+            cursor.execute(sql)
+        finally:
+            cursor.close()
+
+    def commit(self) -> None:
+        if self.sqlite:
+            self._run_sql("COMMIT")
+        else:
+            self.conn.commit()
+
+    def rollback(self) -> None:
+        if self.sqlite:
+            if self.conn.in_transaction:
+                self._run_sql("ROLLBACK")
+        else:
+            self.conn.rollback()
+
+
+@contextmanager
+def checkout(engine):
+    """A ``DoorDb`` on a connection from the engine's pool, rolled back unless committed and
+    returned to the pool on leaving."""
+    fairy = engine.raw_connection()
+    door = DoorDb(fairy.driver_connection, engine.dialect.name)
+    try:
+        yield door
+    except BaseException:
+        door.rollback()
+        raise
+    finally:
+        fairy.close()
