@@ -318,6 +318,59 @@ def test_rate_limits_per_token_count_every_scan_and_stricter_unknown_codes(db, d
             db.engine.dispose()
 
 
+def test_window_counter_counts_per_scope_key_and_window(monkeypatch):
+    from limits import parse
+
+    from eventsapp.checkin import api
+
+    now = [1_000_020.0]
+    monkeypatch.setattr(api.time, "time", lambda: now[0])
+    counter, three = api.WindowCounter(), parse("3 per minute")
+    assert [counter.hit(three, "all", "a") for _ in range(4)] == [True, True, True, False]
+    assert counter.hit(three, "all", "b") and counter.hit(three, "other", "a")  # apart
+    assert counter.test(three, "unknown", "a")
+    for _ in range(3):
+        counter.hit(three, "unknown", "a")
+    assert not counter.test(three, "unknown", "a")
+    now[0] += 60  # the next minute starts afresh
+    assert counter.test(three, "unknown", "a") and counter.hit(three, "all", "a")
+    monkeypatch.setattr(api.WindowCounter, "MAX_KEYS", 5)
+    now[0] += 120
+    for n in range(3):  # keys of windows gone by are dropped as keys pile up
+        counter.hit(three, "all", f"k{n}")
+    assert set(counter._counts) == {("all", "k0"), ("all", "k1"), ("all", "k2")}
+
+
+def test_rate_limits_are_shared_by_app_servers_through_redis(db, door_world, clock, database_url):
+    """Two app servers with one Redis (the machine's own): a token's scans count together."""
+    import redis
+
+    storage = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(storage).flushdb()
+    w = door_world
+    enabled = limiter.enabled
+    apps = [create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "tests-only-secret",
+        "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": storage,
+        "CHECKIN_RATE_LIMIT": "4 per minute", "CHECKIN_UNKNOWN_LIMIT": "30 per minute",
+    }) for _ in range(2)]
+    try:
+        first, second = (a.test_client() for a in apps)
+        for client in (first, second, first, second):
+            assert post_scan(client, w.door_h, w.event.id, w.zahra.ticket_code).status_code == 200
+        for client in (first, second):
+            over = post_scan(client, w.door_h, w.event.id, w.zahra.ticket_code)
+            assert over.status_code == 429 and over.get_json()["error"] == "rate_limited"
+        # Another token has its own count.
+        assert post_scan(second, w.org_h, w.event.id, w.ali.ticket_code).status_code == 200
+    finally:
+        limiter.enabled = enabled
+        redis.Redis.from_url(storage).flushdb()
+        for a in apps:
+            with a.app_context():
+                db.engine.dispose()
+
+
 # --- undo, live counts, door staff -----------------------------------------------------------
 
 def test_undo_through_the_api(client, db, door_world, clock, make_user):
