@@ -95,7 +95,8 @@ def detail(event_id):
     return render_template("events/detail.html", event=event,
                            can_manage=services.can_manage(current_user, event),
                            closes_at=services.registration_closes_at(event),
-                           status_form=StatusForm(), transitions=services.TRANSITIONS[event.status])
+                           status_form=StatusForm(), transitions=services.TRANSITIONS[event.status],
+                           started=bool(event.days) and services.has_started(event))
 
 
 # --- organizers ----------------------------------------------------------------------------

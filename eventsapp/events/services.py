@@ -43,6 +43,7 @@ class EventReason(str, enum.Enum):
     capacity_below_confirmed = "capacity_below_confirmed"
     invalid_transition = "invalid_transition"
     reason_required = "reason_required"
+    not_started = "not_started"
     occasion_name_required = "occasion_name_required"
     occasion_name_taken = "occasion_name_taken"
     occasion_date_invalid = "occasion_date_invalid"
@@ -72,6 +73,7 @@ class EventError(Refusal):
         EventReason.capacity_below_confirmed: "{confirmed} نفر ثبت‌نام قطعی دارند؛ ظرفیت را کمتر از این نمی‌توان کرد.",
         EventReason.invalid_transition: "رویدادِ «{current}» را نمی‌توان «{target}» کرد.",
         EventReason.reason_required: "علت را بنویسید تا به ثبت‌نام‌کنندگان گفته شود.",
+        EventReason.not_started: "رویدادی را که هنوز آغاز نشده نمی‌توان «برگزار شده» ثبت کرد.",
         EventReason.occasion_name_required: "نام مناسبت را بنویسید.",
         EventReason.occasion_name_taken: "مناسبتی با این نام پیش‌تر ثبت شده است.",
         EventReason.occasion_date_invalid: "این روز و ماه در تقویم انتخاب‌شده هر سال وجود ندارد.",
@@ -333,12 +335,15 @@ def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None)
     if target not in TRANSITIONS[event.status]:
         raise EventError(EventReason.invalid_transition, current=event.status.label,
                          target=target.label)
+    now = now or utcnow()
+    if target == EventStatus.completed and not has_started(event, now):
+        raise EventError(EventReason.not_started)
     reason = normalize_text(reason)
     if target in NEEDS_REASON and event.status != EventStatus.draft and not reason:
         raise EventError(EventReason.reason_required)
     event.status = target
     event.status_reason = reason if target in NEEDS_REASON else ""
-    event.updated_at = now or utcnow()
+    event.updated_at = now
     event.sequence += 1
 
 
@@ -374,6 +379,11 @@ def can_view(user, event: Event) -> bool:
 def starts_at(event: Event) -> datetime:
     first = event.days[0]
     return to_utc(local_datetime(first.date, first.start_time))
+
+
+def has_started(event: Event, now=None) -> bool:
+    """Whether the event's first day has begun: only then can it be marked held."""
+    return bool(event.days) and (now or utcnow()) >= starts_at(event)
 
 
 def ends_at(event: Event) -> datetime:

@@ -56,8 +56,8 @@ def make_event(db, make_body):
             events.publish(event, now=now)
         if status in ("cancelled", "postponed"):
             events.set_status(event, status, reason="به دلیل تعطیلی رسمی", now=now)
-        elif status == "completed":
-            events.set_status(event, status, now=now)
+        elif status == "completed":  # marked held once it has begun
+            events.set_status(event, status, now=max(now, events.starts_at(event)))
         db.session.commit()
         return event
 

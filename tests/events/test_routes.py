@@ -158,6 +158,34 @@ def test_status_actions(client, db, login_as, form_data):
     assert client.get(f"/events/{event.id}/edit", follow_redirects=True).status_code == 200
 
 
+def test_held_is_offered_once_the_event_has_begun_and_the_door_from_its_page(client, db, login_as,
+                                                                              form_data):
+    from eventsapp.jalali import to_jalali, today
+
+    login_as("organizer")
+    future = to_jalali(today() + dt.timedelta(days=30))
+    past = to_jalali(today() - dt.timedelta(days=3))
+    for title, j in (("کارگاه آینده", future), ("کارگاه گذشته", past)):
+        client.post("/events/new", data=form_data(
+            title=title, **{"days-0-date": f"{j.year}/{j.month}/{j.day}", "days-1-date": "",
+                              "days-1-start": "", "days-1-end": ""}))
+    coming, held = (db.session.query(Event).filter_by(title=t).one()
+                    for t in ("کارگاه آینده", "کارگاه گذشته"))
+    for event in (coming, held):
+        client.post(f"/events/{event.id}/status/published")
+    page = client.get(f"/events/{coming.id}").get_data(as_text=True)
+    assert "ثبت برگزاری" not in page
+    assert f'href="/events/{coming.id}/door"' in page and f'href="/events/{coming.id}/live"' in page
+    refused = client.post(f"/events/{coming.id}/status/completed", follow_redirects=True)
+    assert "هنوز آغاز نشده" in refused.get_data(as_text=True)
+    db.session.refresh(coming)
+    assert coming.status == EventStatus.published
+    assert "ثبت برگزاری" in client.get(f"/events/{held.id}").get_data(as_text=True)
+    client.post(f"/events/{held.id}/status/completed")
+    db.session.refresh(held)
+    assert held.status == EventStatus.completed
+
+
 def test_public_list_calendar_and_filters(client, db, login_as, form_data):
     login_as("organizer")
     client.post("/events/new", data=form_data(**{"days-0-date": "۱۴۰۹/۰۵/۲۳", "days-1-date": "۱۴۰۹/۰۵/۲۴"}))

@@ -17,6 +17,7 @@ from eventsapp.places.services import find_county, find_province
 UTC = timezone.utc
 NOW = datetime(2019, 7, 1, 8, 0, tzinfo=UTC)  # 1398/04/10, well before the test events
 LATER = datetime(2019, 7, 20, 8, 0, tzinfo=UTC)
+DURING = datetime(2019, 8, 14, 6, 0, tzinfo=UTC)  # 1398/05/23 10:30 Tehran: the test event is on
 
 VOLUNTEER_DAY = "روز جهانی داوطلب"
 ORGANIZATIONS_DAY = "روز تشکل‌ها و مشارکت‌های اجتماعی"
@@ -458,7 +459,7 @@ def test_update_replaces_officials_and_invitations(db, body, make_ngo):
                                            (EventStatus.completed, "برگزار شده")])
 def test_update_finished_event_is_not_editable(db, body, target, label):
     event = published(db, body)
-    services.set_status(event, target, reason="علت", now=NOW)
+    services.set_status(event, target, reason="علت", now=DURING)
     db.session.commit()
     sequence = event.sequence
     refused(db, R.not_editable, f"رویداد «{label}» را نمی‌توان ویرایش کرد.",
@@ -501,10 +502,11 @@ def test_allowed_transitions_raise_sequence(db, body, path, target, reason):
         services.set_status(event, step, reason="علت", now=NOW)
     sequence = event.sequence
     assert sequence == len(path)
-    services.set_status(event, target, reason=reason, now=LATER)
+    when = DURING if target == EventStatus.completed else LATER  # held once it has begun
+    services.set_status(event, target, reason=reason, now=when)
     assert event.status == target
     assert event.sequence == sequence + 1
-    assert event.updated_at == LATER
+    assert event.updated_at == when
     expected_reason = reason if target in (EventStatus.cancelled, EventStatus.postponed) else ""
     assert event.status_reason == expected_reason
     db.session.flush()
@@ -532,12 +534,25 @@ FORBIDDEN = [
 def test_forbidden_transitions(db, body, path, target, message):
     event = create(db, body)
     for step in path:
-        services.set_status(event, step, reason="علت", now=NOW)
+        services.set_status(event, step, reason="علت", now=DURING)
     db.session.commit()
     status, sequence = event.status, event.sequence
     refused(db, R.invalid_transition, message, services.set_status, event, target,
-            reason="علت", now=LATER)
+            reason="علت", now=DURING)
     assert event.status == status and event.sequence == sequence
+
+
+def test_an_event_is_marked_held_only_once_it_has_begun(db, body):
+    event = published(db, body)  # 1398/05/23 from 09:30 Tehran
+    db.session.commit()
+    before_start = datetime(2019, 8, 14, 4, 59, tzinfo=UTC)  # 09:29 Tehran
+    refused(db, R.not_started, "رویدادی را که هنوز آغاز نشده نمی‌توان «برگزار شده» ثبت کرد.",
+            services.set_status, event, EventStatus.completed, now=before_start)
+    assert event.status == EventStatus.published
+    assert not services.has_started(event, before_start)
+    assert services.has_started(event, datetime(2019, 8, 14, 5, 0, tzinfo=UTC))  # 09:30
+    services.set_status(event, EventStatus.completed, now=datetime(2019, 8, 14, 5, 0, tzinfo=UTC))
+    assert event.status == EventStatus.completed
 
 
 @pytest.mark.parametrize("path, target", [
