@@ -1,5 +1,6 @@
 """eventsapp: events for Iranian NGOs, in Persian and the Jalali calendar."""
 from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -18,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
     app.url_map.converters["id"] = IdConverter
+    app.session_interface = CookielessFirst()
     _import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
@@ -128,3 +130,13 @@ def _security_headers(app):
         if request.path.startswith("/static/vendor/fonts/"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
+
+
+class CookielessFirst(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, but a request without a session cookie (an API call, a
+    scanner, a first visit) gets its empty session without building the cookie signer."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
