@@ -285,6 +285,11 @@ def to_tehran(value):
     return _aware(value).astimezone(TEHRAN)
 
 
+def iso_instant(instant) -> str | None:
+    """An instant as ISO 8601 in Tehran time, to the second (what the API sends), or None."""
+    return to_tehran(instant).isoformat(timespec="seconds") if instant else None
+
+
 def local_datetime(d, t):
     """The aware Tehran datetime for local date ``d`` at wall-clock time ``t``.
 

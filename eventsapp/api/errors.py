@@ -37,3 +37,10 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "بدنهٔ درخواست باید یک شیء JSON باشد.")
     return data
+
+
+def optional_json_body() -> dict:
+    """The request's JSON object, or {} when the request has no body at all."""
+    if not request.get_data(cache=True):
+        return {}
+    return json_body()

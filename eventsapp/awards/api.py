@@ -21,7 +21,7 @@ from ..api.errors import ApiError, json_body
 from ..events import services as events
 from ..events.models import Event, Official
 from ..extensions import begin_write, db
-from ..jalali import JalaliError, format_date, gregorian_from_any, to_tehran
+from ..jalali import JalaliError, format_date, gregorian_from_any, iso_instant
 from ..ngos.models import Ngo
 from ..persian import to_latin_digits, to_persian_digits
 from . import services
@@ -187,9 +187,6 @@ def _award(award_id: int) -> Award:
 
 # --- what goes out -------------------------------------------------------------------------
 
-def _iso(instant):
-    return to_tehran(instant).isoformat(timespec="seconds") if instant else None
-
 
 def award_json(award: Award) -> dict:
     return {
@@ -211,9 +208,9 @@ def award_json(award: Award) -> dict:
                          "name": award.presented_by_name, "title": award.presented_by_title},
         "awarded_on": award.awarded_on.isoformat(),
         "awarded_on_jalali": format_date(award.awarded_on, "long"),
-        "created_at": _iso(award.created_at),
+        "created_at": iso_instant(award.created_at),
         "revoked": award.is_revoked,
-        "revoked_at": _iso(award.revoked_at),
+        "revoked_at": iso_instant(award.revoked_at),
         "revoked_by": award.revoked_by.username if award.revoked_by else None,
         "revoke_reason": award.revoke_reason,
     }

@@ -19,10 +19,10 @@ from werkzeug.routing import BuildError
 from ..accounts.models import OrganizingBody, Role
 from ..api import bp
 from ..api.auth import token_required
-from ..api.errors import ApiError, json_body
+from ..api.errors import ApiError, json_body, optional_json_body
 from ..extensions import db
 from ..jalali import (MAX_YEAR, MIN_YEAR, JalaliError, format_date, format_datetime, format_time,
-                      gregorian_from_any, local_datetime, parse_time, to_tehran, to_utc)
+                      gregorian_from_any, iso_instant, local_datetime, parse_time, to_utc)
 from ..ngos.models import Ngo
 from ..persian import normalize_text, to_latin_digits, to_persian_digits
 from ..places.services import find_county, find_province
@@ -369,8 +369,8 @@ def _as_input_fields(event: Event) -> dict:
         "days": [{"date": d.date.isoformat(), "start": clock(d.start_time), "end": clock(d.end_time)}
                  for d in event.days],
         "capacity": event.capacity, "per_ngo_quota": event.per_ngo_quota,
-        "registration_opens_at": _iso(event.registration_opens_at),
-        "registration_closes_at": _iso(event.registration_closes_at),
+        "registration_opens_at": iso_instant(event.registration_opens_at),
+        "registration_closes_at": iso_instant(event.registration_closes_at),
         "audience": event.audience.value,
         "audience_province": event.audience_province_id,
         "audience_county": event.audience_county_id,
@@ -397,16 +397,7 @@ def _merged(event: Event, patch: dict) -> dict:
     return merged
 
 
-def _optional_body() -> dict:
-    if not request.get_data(cache=True):
-        return {}
-    return json_body()
-
-
 # --- what goes out -------------------------------------------------------------------------
-
-def _iso(instant) -> str | None:
-    return to_tehran(instant).isoformat(timespec="seconds") if instant else None
 
 
 def _ref(obj) -> dict | None:
@@ -460,15 +451,15 @@ def event_json(event: Event, user=None) -> dict:
         "audience_province": _ref(event.audience_province),
         "audience_county": _ref(event.audience_county),
         "requires_approval": event.requires_approval,
-        "registration_opens_at": _iso(event.registration_opens_at),
-        "registration_closes_at": _iso(event.registration_closes_at),
+        "registration_opens_at": iso_instant(event.registration_opens_at),
+        "registration_closes_at": iso_instant(event.registration_closes_at),
         "occasion": _ref(event.occasion),
         "officials": [{"name": o.name, "title": o.title, "role": o.role.value}
                       for o in event.officials],
         "sequence": event.sequence,
-        "changed_at": _iso(event.changed_at),
+        "changed_at": iso_instant(event.changed_at),
         "change_note": event.change_note,
-        "updated_at": _iso(event.updated_at),
+        "updated_at": iso_instant(event.updated_at),
         "url": event_url(event),
         "jalali": {
             "starts_on": format_date(first.date, "long"),
@@ -883,7 +874,7 @@ def patch_event(event_id):
 
 def _change_status(event_id, target: EventStatus, *, with_reason: bool):
     event = _load_managed(event_id)
-    reason = _status_reason(_optional_body()) if with_reason else ""
+    reason = _status_reason(optional_json_body()) if with_reason else ""
     services.set_status(event, target, reason=reason)
     db.session.commit()
     return jsonify(event_json(event, g.api_user))

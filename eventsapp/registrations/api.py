@@ -16,11 +16,11 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Role
 from ..api import bp
 from ..api.auth import token_required
-from ..api.errors import ApiError, json_body
+from ..api.errors import ApiError, json_body, optional_json_body
 from ..events import services as events
 from ..events.models import Event
 from ..extensions import begin_write, db
-from ..jalali import format_datetime, to_tehran
+from ..jalali import format_datetime, iso_instant
 from ..persian import normalize_text, to_latin_digits, to_persian_digits
 from . import services
 from .models import RegStatus, Registration
@@ -143,16 +143,7 @@ def _filter(args, *, ngo_id=None) -> services.RegFilter:
                               q=q)
 
 
-def _optional_body() -> dict:
-    if not request.get_data(cache=True):
-        return {}
-    return json_body()
-
-
 # --- what goes out ---------------------------------------------------------------------------
-
-def _iso(instant) -> str | None:
-    return to_tehran(instant).isoformat(timespec="seconds") if instant else None
 
 
 def registration_json(reg: Registration) -> dict:
@@ -168,9 +159,9 @@ def registration_json(reg: Registration) -> dict:
         "national_id": reg.national_id,
         "mobile": reg.mobile,
         "role": reg.role,
-        "created_at": _iso(reg.created_at),
-        "decided_at": _iso(reg.decided_at),
-        "cancelled_at": _iso(reg.cancelled_at),
+        "created_at": iso_instant(reg.created_at),
+        "decided_at": iso_instant(reg.decided_at),
+        "cancelled_at": iso_instant(reg.cancelled_at),
         "note": reg.note,
         "jalali": {"created_at": format_datetime(reg.created_at) or None},
     }
@@ -567,7 +558,7 @@ def approve_registration(reg_id):
               "not_pending", with_body=True)
 @token_required("organizer", "admin")
 def reject_registration(reg_id):
-    data = _optional_body()
+    data = optional_json_body()
     note = data.get("note")
     if note is not None and not isinstance(note, str):
         raise _invalid("note", "text")
