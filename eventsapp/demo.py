@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .accounts import services as accounts
 from .accounts.models import BodyKind, OrganizingBody, Role, User
+from .checkin import services as checkin
 from .events import services as events
 from .events.models import Audience, Event, EventKind, EventStatus, Occasion, OfficialRole
 from .jalali import from_jalali, today
@@ -149,6 +150,15 @@ def _event_specs(t: date):
             days=[(t + timedelta(days=34), time(9, 30), time(12, 0))],
             capacity=44, per_ngo_quota=2, audience=Audience.all,
             officials=[O("الهام راستین", "عضو کمیسیون اجتماعی و فرهنگی شورای شهر", OfficialRole.speaker)])),
+        (0, EventStatus.published, dict(
+            kind=EventKind.meeting, title="نشست ماهانهٔ دبیران سمن‌های شهرستان سمنان",
+            topic="برنامه‌ریزی مشترک فعالیت‌های فصل",
+            description="نشست ماهانهٔ دبیران سمن‌ها با کارشناسان دفتر امور اجتماعی؛ امروز برگزار می‌شود و پذیرش در ورودی باز است.",
+            venue_name="سالن اجتماعات استانداری سمنان", venue_address="سمنان، میدان استانداری",
+            province="سمنان", county="سمنان",
+            days=[(t, time(9, 0), time(20, 0))],
+            capacity=40, per_ngo_quota=3, audience=Audience.province, audience_province="سمنان",
+            officials=[O("بهرام سلیمانی", "مدیرکل دفتر امور اجتماعی و فرهنگی استانداری", OfficialRole.chair)])),
         (0, EventStatus.draft, dict(
             kind=EventKind.workshop, title="کارگاه آسیب‌شناسی فعالیت سمن‌های شاهرود",
             venue_name="سالن کتابخانهٔ مرکزی شاهرود", province="سمنان", county="شاهرود",
@@ -173,6 +183,13 @@ ATTENDANCE = {
     "آیین گشایش دفتر تسهیلگری و توسعهٔ محلی سیدآباد": [("10008", 3), ("10001", 1)],
     "کارگاه جذب منابع مردمی برای سمن‌های اصفهان": [("10006", 2), ("10007", 2)],
     "نشست دبیرخانه‌های منطقه‌ای سمن‌های شهر تهران": [("10004", 2), ("10005", 2), ("10001", 2)],
+    "نشست ماهانهٔ دبیران سمن‌های شهرستان سمنان": [("10001", 2), ("10002", 3), ("10003", 2)],
+}
+
+# Door staff of the demo: who checks tickets in at which events.
+DOOR_STAFF = {
+    "door": ["نشست ماهانهٔ دبیران سمن‌های شهرستان سمنان", "آیین گشایش دفتر تسهیلگری و توسعهٔ محلی سیدآباد"],
+    "door2": ["کارگاه جذب منابع مردمی برای سمن‌های اصفهان"],
 }
 
 
@@ -236,5 +253,9 @@ def load(session, *, password: str) -> list[str]:
     ngos = _ngos(session)
     _users(session, bodies, ngos, password)
     made = _events(session, bodies, ngos)
+    session.flush()
+    for username, titles in DOOR_STAFF.items():
+        for event in session.scalars(select(Event).where(Event.title.in_(titles))):
+            checkin.assign_staff(session, event, username)  # once, however often demo-data runs
     session.flush()
     return [f"{len(bodies)} organizing bodies, {len(ngos)} NGOs, {len(USERS)} users, {made} new events"]

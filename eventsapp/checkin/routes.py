@@ -14,8 +14,12 @@ from . import bp, services
 from .models import CheckIn, EventStaff, ScannerDevice
 
 
-class NameForm(BaseForm):
-    name = TextField("نام", [required(), max_length(100)])
+class StaffForm(BaseForm):
+    name = TextField("نام کاربری", [required(), max_length(100)])
+
+
+class DeviceForm(BaseForm):
+    name = TextField("نام دستگاه", [required(), max_length(100)])
 
 
 def _scannable(event_id) -> Event:
@@ -104,7 +108,7 @@ def undo(checkin_id):
 @role_required("organizer", "admin")
 def door_setup(event_id):
     event = _managed(event_id)
-    staff_form, device_form = NameForm(prefix="staff"), NameForm(prefix="device")
+    staff_form, device_form = StaffForm(prefix="staff"), DeviceForm(prefix="device")
     new_token = None
     if request.method == "POST":
         action = request.form.get("action")
@@ -119,6 +123,7 @@ def door_setup(event_id):
                 _, new_token = services.create_device(db.session, event, device_form.name.data,
                                                       actor=current_user)
                 flash("دستگاه ساخته شد؛ توکن آن را همین حالا در دستگاه وارد کنید.", "success")
+                device_form.name.data = ""
             elif action == "revoke_device" and BaseForm().validate_on_submit():
                 device = db.session.get(ScannerDevice, request.form.get("device_id", type=int) or 0)
                 if device is None or device.event_id != event.id:

@@ -24,10 +24,14 @@ class AttendeeForm(FlaskForm):
 class RegisterForm(BaseForm):
     attendees = FieldList(FormField(AttendeeForm), min_entries=3, max_entries=50)
 
-    def filled(self) -> list[dict]:
-        return [{"full_name": a.form.full_name.data, "national_id": a.form.national_id.data,
-                 "mobile": a.form.mobile.data, "role": a.form.role.data}
+    def filled_rows(self) -> list[tuple[AttendeeForm, dict]]:
+        """The rows someone typed in, each with its form (to mark its fields)."""
+        return [(a.form, {"full_name": a.form.full_name.data, "national_id": a.form.national_id.data,
+                          "mobile": a.form.mobile.data, "role": a.form.role.data})
                 for a in self.attendees if not a.form.is_blank()]
+
+    def filled(self) -> list[dict]:
+        return [person for _, person in self.filled_rows()]
 
 
 class RejectForm(BaseForm):

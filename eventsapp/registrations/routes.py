@@ -60,20 +60,32 @@ def register(event_id):
     event = _event_for_secretary(event_id)
     ngo = current_user.ngo
     form = RegisterForm()
+    status = 200
     if form.validate_on_submit():
-        people = form.filled()
-        begin_write(db.session)
-        event = db.session.get(Event, event_id)
-        try:
-            made = services.register(db.session, event, db.session.get(Ngo, ngo.id), people,
-                                     actor=current_user)
-        except services.RegistrationError as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
+        rows = form.filled_rows()
+        problems = services.attendee_problems([person for _, person in rows])
+        if problems:
+            for index, found in problems.items():  # every bad field marked at once
+                for name, refusal in found:
+                    getattr(rows[index][0], name).errors.append(refusal.message)
+            flash("برخی خانه‌ها نادرست است؛ خانه‌های نشان‌داده‌شده را درست کنید.", "error")
+            status = 400
         else:
-            db.session.commit()
-            flash(_summary(made), "success")
-            return redirect(url_for(".my_registrations", event_id=event_id))
+            begin_write(db.session)
+            event = db.session.get(Event, event_id)
+            try:
+                made = services.register(db.session, event, db.session.get(Ngo, ngo.id),
+                                         [person for _, person in rows], actor=current_user)
+            except services.RegistrationError as refusal:
+                db.session.rollback()
+                flash(refusal.message, "error")
+                status = 400
+            else:
+                db.session.commit()
+                flash(_summary(made), "success")
+                return redirect(url_for(".my_registrations", event_id=event_id))
+    elif form.is_submitted():
+        status = 400
     try:
         services.check_open(event, utcnow())
         closed = None
@@ -84,7 +96,7 @@ def register(event_id):
                            closed=closed,
                            used=used, seats_left=services.seats_left(event),
                            in_audience=services.in_audience(event, ngo),
-                           closes_at=events.registration_closes_at(event))
+                           closes_at=events.registration_closes_at(event)), status
 
 
 @bp.route("/events/<id:event_id>/my-registrations")

@@ -102,22 +102,46 @@ class Attendee:
     role: str = ""
 
 
+def _get(row):
+    return row.get if isinstance(row, dict) else (lambda k, _r=row: getattr(_r, k, ""))
+
+
+def _row_problems(i: int, row) -> list[tuple[str, "RegistrationError"]]:
+    """What is wrong with attendee row ``i`` (counted from 1): (field, refusal) pairs."""
+    get = _get(row)
+    problems = []
+    if not normalize_text(get("full_name") or ""):
+        problems.append(("full_name", RegistrationError(RegReason.name_required, row=_fa(i))))
+    if not national_id_ok(clean_national_id(get("national_id"))):
+        problems.append(("national_id", RegistrationError(
+            RegReason.invalid_national_id, row=_fa(i), value=_fa(str(get("national_id") or "")))))
+    if not MOBILE_RE.match(clean_mobile(get("mobile"))):
+        problems.append(("mobile", RegistrationError(
+            RegReason.invalid_mobile, row=_fa(i), value=_fa(str(get("mobile") or "")))))
+    return problems
+
+
+def attendee_problems(rows) -> dict[int, list[tuple[str, "RegistrationError"]]]:
+    """Every row's problems at once, by position (from 0): for a form to mark every field."""
+    found = {}
+    for i, row in enumerate(rows):
+        problems = _row_problems(i + 1, row)
+        if problems:
+            found[i] = problems
+    return found
+
+
 def clean_attendees(rows) -> list[Attendee]:
     """Normalise and check each attendee (dicts or Attendee); the first bad row refuses all."""
     out = []
     for i, row in enumerate(rows, start=1):
-        get = row.get if isinstance(row, dict) else (lambda k, _r=row: getattr(_r, k, ""))
-        name = normalize_text(get("full_name") or "")
-        national_id = clean_national_id(get("national_id"))
-        mobile = clean_mobile(get("mobile"))
-        if not name:
-            raise RegistrationError(RegReason.name_required, row=_fa(i))
-        if not national_id_ok(national_id):
-            raise RegistrationError(RegReason.invalid_national_id, row=_fa(i),
-                                    value=str(get("national_id") or ""))
-        if not MOBILE_RE.match(mobile):
-            raise RegistrationError(RegReason.invalid_mobile, row=_fa(i), value=str(get("mobile") or ""))
-        out.append(Attendee(name[:120], national_id, mobile, normalize_text(get("role") or "")[:100]))
+        problems = _row_problems(i, row)
+        if problems:
+            raise problems[0][1]
+        get = _get(row)
+        out.append(Attendee(normalize_text(get("full_name") or "")[:120],
+                            clean_national_id(get("national_id")), clean_mobile(get("mobile")),
+                            normalize_text(get("role") or "")[:100]))
     return out
 
 

@@ -62,8 +62,8 @@ def test_secretary_registers_three_members_in_one_form(client, db, login_as, ope
 
 
 @pytest.mark.parametrize("people,message", [
-    ([("زهرا", "1234567890", "09121112233")], "کد ملی «1234567890» درست نیست"),
-    ([("زهرا", nid(5), "0912")], "شمارهٔ همراه «0912» درست نیست"),
+    ([("زهرا", "1234567890", "09121112233")], "کد ملی «۱۲۳۴۵۶۷۸۹۰» درست نیست"),
+    ([("زهرا", nid(5), "0912")], "شمارهٔ همراه «۰۹۱۲» درست نیست"),
     ([("زهرا", nid(5), "09121112233"), ("", nid(6), "09121112234")], "ردیف ۲: نام و نام خانوادگی را بنویسید."),
     ([("زهرا", nid(5), "09121112233"), ("زینب", nid(5), "09121112234")], "پیش‌تر برای این رویداد ثبت‌نام شده است"),
     ([], "دست‌کم یک نفر را برای ثبت‌نام وارد کنید."),
@@ -73,6 +73,23 @@ def test_bad_rows_refuse_the_whole_form_in_persian(client, db, login_as, open_ev
     login_as("secretary")
     response = client.post(f"/events/{event.id}/register", data=rows(*people))
     assert message in response.get_data(as_text=True)
+    assert db.session.query(Registration).count() == 0
+
+
+def test_every_bad_field_is_marked_in_one_go(client, db, login_as, open_event):
+    event = open_event(capacity=10)
+    login_as("secretary")
+    response = client.post(f"/events/{event.id}/register", data=rows(
+        ("زهرا", "1234567890", "0912"), ("", nid(6), "09121112234"), ("علی", nid(7), "12345")))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    for message in ("ردیف ۱: کد ملی «۱۲۳۴۵۶۷۸۹۰» درست نیست", "ردیف ۱: شمارهٔ همراه «۰۹۱۲» درست نیست",
+                    "ردیف ۲: نام و نام خانوادگی را بنویسید.", "ردیف ۳: شمارهٔ همراه «۱۲۳۴۵» درست نیست"):
+        assert message in html, message
+    for field in ("attendees-0-national_id", "attendees-0-mobile", "attendees-1-full_name",
+                  "attendees-2-mobile"):
+        assert f'id="{field}-error"' in html, field
+    assert 'id="attendees-2-national_id-error"' not in html  # a good field is not marked
     assert db.session.query(Registration).count() == 0
 
 

@@ -337,11 +337,11 @@ def test_after_cancelling_a_person_may_register_again(db, make_event, ngo):
 
 @pytest.mark.parametrize("rows,reason,message", [
     ([person(1), person(2, national_id="1234567890")], RegReason.invalid_national_id,
-     "ردیف ۲: کد ملی «1234567890» درست نیست؛ ۱۰ رقم با رقم کنترل درست لازم است."),
+     "ردیف ۲: کد ملی «۱۲۳۴۵۶۷۸۹۰» درست نیست؛ ۱۰ رقم با رقم کنترل درست لازم است."),
     ([person(1), person(2), person(3, national_id="1111111111")], RegReason.invalid_national_id,
-     "ردیف ۳: کد ملی «1111111111» درست نیست"),
+     "ردیف ۳: کد ملی «۱۱۱۱۱۱۱۱۱۱» درست نیست"),
     ([person(1, mobile="0912")], RegReason.invalid_mobile,
-     "ردیف ۱: شمارهٔ همراه «0912» درست نیست؛ ۱۱ رقم و با ۰۹ آغاز شود."),
+     "ردیف ۱: شمارهٔ همراه «۰۹۱۲» درست نیست؛ ۱۱ رقم و با ۰۹ آغاز شود."),
     ([person(1), person(2, full_name="  ")], RegReason.name_required,
      "ردیف ۲: نام و نام خانوادگی را بنویسید."),
     ([], RegReason.no_attendees, "دست‌کم یک نفر را برای ثبت‌نام وارد کنید."),

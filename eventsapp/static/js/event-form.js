@@ -31,10 +31,22 @@
   function suggestOccasions(form, input) {
     var box = form.querySelector("[data-occasion-hints]");
     var select = form.querySelector("select[name=occasion_id]");
-    if (!box || !input.value.trim()) return;
+    if (!box) return;
+    // Only a whole date (digits already Latin: datepicker.js) is worth asking about.
+    if (!/^\s*\d{4}\s*[\/\-.]\s*\d{1,2}\s*[\/\-.]\s*\d{1,2}\s*$/.test(input.value)) {
+      box.innerHTML = "";
+      return;
+    }
     var url = form.getAttribute("data-occasions-url") + "?date=" + encodeURIComponent(input.value);
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
       box.innerHTML = "";
+      if (data.message) {  // a date that does not exist: say so now, not only on saving
+        var problem = document.createElement("span");
+        problem.className = "error";
+        problem.textContent = data.message;
+        box.appendChild(problem);
+        return;
+      }
       (data.occasions || []).slice(0, 3).forEach(function (o) {
         var b = document.createElement("button");
         b.type = "button";

@@ -512,9 +512,20 @@
 
   // --- this session's last scans ------------------------------------------------------------
 
+  // The time of day in Tehran, whatever the phone's own time zone (the server's verdicts and
+  // the event's hours are Tehran time too).
+  function tehranClock(when) {
+    try {
+      var parts = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tehran", hour: "2-digit",
+                                                     minute: "2-digit", hour12: false }).format(when);
+      return fa(parts);
+    } catch (e) {
+      return fa(("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2));
+    }
+  }
+
   Scanner.prototype.remember = function (v) {
-    var now = new Date();
-    v.at = fa(("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2));
+    v.at = tehranClock(new Date());
     this.recent.unshift(v);
     this.recent = this.recent.slice(0, RECENT_MAX);
     this.drawRecent();
