@@ -150,16 +150,17 @@ def _scan_with_device(event_id: int, code: str, gate: str) -> services.ScanResul
     device's last use when due)."""
     now = services.utcnow()  # the service's clock, one instant for the whole scan
     with doordb.checkout(db.engine) as door:
-        device = door.device(_token_hash())
+        event_id = event_id if 0 < event_id <= MAX_ID else 0
+        device, event, ticket = door.device_scan(_token_hash(), event_id, to_tehran(now).date(),
+                                                 services.extract_code(code))
         if device is None:
             raise ApiError(401, "unauthorized", MESSAGES["unauthorized"])
         device_id, device_event_id, last_used_at = device
-        event = door.event_today(event_id, to_tehran(now).date()) if 0 < event_id <= MAX_ID else None
         if event is None:
             raise ApiError(404, "not_found", MESSAGES["event_not_found"])
         if device_event_id != event_id:
             raise ApiError(403, "forbidden", MESSAGES["other_event"])
-        pending = services.decide_scan(door, event_id, code, now=now, event=event)
+        pending = services.decide_scan(door, event_id, code, now=now, event=event, ticket=ticket)
         door.begin_write()
         if last_used_at is None or now - last_used_at > DEVICE_TOUCH_EVERY:
             door.touch_device(device_id, now)

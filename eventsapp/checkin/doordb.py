@@ -24,6 +24,19 @@ _SQL = {
     "device": """
         SELECT id, event_id, last_used_at FROM scanner_devices
         WHERE token_hash = :token_hash AND revoked_at IS NULL""",
+    # A device's scan reads everything in one statement: the device, the event with today's
+    # day, and the ticket (each part NULL when there is none).
+    "device_scan": """
+        SELECT dv.id, dv.event_id, dv.last_used_at,
+               e.id, e.status, e.checkin_before, e.checkin_after, d.date, d.start_time, d.end_time,
+               r.id, r.event_id, r.status, r.full_name, r.role, n.name, re.title
+        FROM (SELECT 1 AS one) q
+        LEFT JOIN scanner_devices dv ON dv.token_hash = :token_hash AND dv.revoked_at IS NULL
+        LEFT JOIN events e ON e.id = :event_id
+        LEFT JOIN event_days d ON d.event_id = e.id AND d.date = :today
+        LEFT JOIN registrations r ON r.ticket_code = :code
+        LEFT JOIN events re ON re.id = r.event_id
+        LEFT JOIN ngos n ON n.id = r.ngo_id""",
     "touch_device": "UPDATE scanner_devices SET last_used_at = :now WHERE id = :device_id",
     "event_today": """
         SELECT e.status, e.checkin_before, e.checkin_after, d.date, d.start_time, d.end_time
@@ -117,6 +130,18 @@ class DoorDb:
         """(id, event_id, last_used_at) of the live device with this token hash, or None."""
         row = self._one("device", {"token_hash": token_hash})
         return None if row is None else (row[0], row[1], self._instant_out(row[2]))
+
+    def device_scan(self, token_hash: str, event_id: int, today: date, code: str | None):
+        """(device, event, ticket) as ``device``, ``event_today`` and ``ticket`` give them,
+        each None when there is none, read in one statement."""
+        row = self._one("device_scan", {"token_hash": token_hash, "event_id": event_id,
+                                        "today": self._date_in(today), "code": code or ""})
+        device = None if row[0] is None else (row[0], row[1], self._instant_out(row[2]))
+        event = None if row[3] is None else (
+            EventStatus(row[4]), row[5], row[6], self._date_out(row[7]),
+            self._time_out(row[8]), self._time_out(row[9]))
+        ticket = None if row[10] is None else (row[10], row[11], RegStatus(row[12]), *row[13:])
+        return device, event, ticket
 
     def event_today(self, event_id: int, today: date):
         """(status, checkin_before, checkin_after, date, start_time, end_time) of the event,

@@ -124,14 +124,22 @@ class PendingScan:
     result: ScanResult
 
 
-def decide_scan(door: DoorDb, event_id: int, text: str, *, now=None, event=None) -> PendingScan:
+_UNREAD = object()
+
+
+def decide_scan(door: DoorDb, event_id: int, text: str, *, now=None, event=None,
+                ticket=_UNREAD) -> PendingScan:
     """The verdict of a scan, from reads only: everything but 'already checked in'.
 
-    ``event`` is the event's ``DoorDb.event_today`` row when the caller has read it already.
+    ``event`` and ``ticket`` are the ``DoorDb.event_today`` and ``DoorDb.ticket`` rows (the
+    ticket's for ``extract_code(text)``) when the caller has read them already.
     """
     now = now or utcnow()
-    code = extract_code(text)
-    row = door.ticket(code) if code else None
+    if ticket is _UNREAD:
+        code = extract_code(text)
+        row = door.ticket(code) if code else None
+    else:
+        row = ticket
     pending = PendingScan(event_id, text or "", now, ScanResult(Verdict.unknown))
     if row is None:
         return pending
