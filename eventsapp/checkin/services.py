@@ -22,6 +22,7 @@ from ..jalali import format_datetime, format_time, local_datetime, to_tehran, ut
 from ..persian import normalize_text, search_key, to_latin_digits
 from ..refusals import Refusal
 from ..registrations.models import ACTIVE, RegStatus, Registration
+from . import doordb
 from .doordb import DoorDb
 from .models import CheckIn, EventStaff, ScanLog, ScannerDevice, Verdict
 
@@ -205,6 +206,18 @@ def _already(door: DoorDb, attendee: Attendee, day) -> ScanResult:
         parts.append(f"با {who}")
     return ScanResult(Verdict.already_checked_in, attendee, detail="، ".join(parts),
                       checkin_id=checkin_id, checked_in_at=at, gate=gate)
+
+
+def scan_now(engine, event_id: int, text: str, *, staff_id=None, gate: str = "",
+             now=None) -> ScanResult:
+    """Decide and record a scan on a pooled connection of its own, and commit: reads holding
+    no lock, then one short write transaction (on SQLite, ``BEGIN IMMEDIATE``)."""
+    with doordb.checkout(engine) as door:
+        pending = decide_scan(door, event_id, text, now=now)
+        door.begin_write()
+        result = record_scan(door, pending, staff_id=staff_id, gate=gate)
+        door.commit()
+    return result
 
 
 def door_db(session) -> DoorDb:
