@@ -199,7 +199,10 @@ def test_public_list_calendar_and_filters(client, db, login_as, form_data):
     assert event.title not in client.get(f"/events/?province={tehran.id}").get_data(as_text=True)
     assert event.title not in client.get("/events/?kind=meeting").get_data(as_text=True)
     cal = client.get("/events/calendar?y=1409&m=5").get_data(as_text=True)
-    assert cal.count(f'href="/events/{event.id}"') == 2
+    # once in each of its two days' cells, and once a day in the month's list under the grid
+    assert cal.count(f'class="cal-event status-published" href="/events/{event.id}"') == 2
+    assert cal.count(f'href="/events/{event.id}"') == 4
+    assert 'class="month-list"' in cal and "در این ماه رویدادی نیست" not in cal
     assert "مرداد ۱۴۰۹" in cal
     assert client.get("/events/calendar?y=abc&m=99").status_code == 200
     assert client.get("/events/?page=-3&province=x").status_code == 200
