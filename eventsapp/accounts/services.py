@@ -190,15 +190,28 @@ def revoke_api_token(token: ApiToken, *, now=None) -> None:
         token.revoked_at = now or utcnow()
 
 
-def user_for_token(session, raw: str, *, now=None) -> User | None:
-    """The active user a live token belongs to, or None."""
+def live_token(session, raw: str) -> ApiToken | None:
+    """The live token (not revoked, its user active) for a raw bearer token, or None."""
     if not raw:
         return None
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(raw)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
+    return token
+
+
+def touch_due(token: ApiToken, now) -> bool:
+    """Whether to record the token's use now: not on every request, as a write per call would
+    cost the door its speed."""
+    return token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY
+
+
+def user_for_token(session, raw: str, *, now=None) -> User | None:
+    """The active user a live token belongs to, or None; records the token's use when due."""
+    token = live_token(session, raw)
+    if token is None:
+        return None
     now = now or utcnow()
-    # Record use, but not on every request: a write per call would cost the door its speed.
-    if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
+    if touch_due(token, now):
         token.last_used_at = now
     return token.user

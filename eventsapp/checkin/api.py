@@ -170,12 +170,14 @@ def _scan_with_device(event_id: int, code: str, gate: str) -> services.ScanResul
 
 
 def _scan_as_user(raw: str, event_id: int, code: str, gate: str) -> services.ScanResult:
-    """A user's scan (door staff, organizers, admins): the ORM session in one write
-    transaction, taken first (``begin_write``), as the token's last use may be written too."""
-    begin_write(db.session)
-    user = accounts.user_for_token(db.session, raw)
-    if user is None:
+    """A user's scan (door staff, organizers, admins): who may scan is read through the ORM
+    session, which is then closed; the scan takes the short-write path devices take, and
+    records the token's use in the same transaction when that is due."""
+    now = services.utcnow()
+    token = accounts.live_token(db.session, raw)
+    if token is None:
         raise ApiError(401, "unauthorized", MESSAGES["unauthorized"])
+    user = token.user
     event = db.session.get(Event, event_id) if 0 < event_id <= MAX_ID else None
     if event is None:
         raise ApiError(404, "not_found", MESSAGES["event_not_found"])
@@ -183,9 +185,11 @@ def _scan_as_user(raw: str, event_id: int, code: str, gate: str) -> services.Sca
         if not can_view(user, event):
             raise ApiError(404, "not_found", MESSAGES["event_not_found"])
         raise ApiError(403, "forbidden", MESSAGES["not_scanner"])
-    result = services.check_in(db.session, event, code, staff=user, gate=gate)
-    db.session.commit()
-    return result
+    user_id, token_id = user.id, (token.id if accounts.touch_due(token, now) else None)
+    g.api_user = user
+    db.session.rollback()  # its reads are over: end them, give the connection back to the pool
+    return services.scan_now(db.engine, event_id, code, staff_id=user_id, gate=gate, now=now,
+                             touch_token_id=token_id)
 
 
 def _event_id(value) -> int:

@@ -38,6 +38,7 @@ _SQL = {
         LEFT JOIN events re ON re.id = r.event_id
         LEFT JOIN ngos n ON n.id = r.ngo_id""",
     "touch_device": "UPDATE scanner_devices SET last_used_at = :now WHERE id = :device_id",
+    "touch_token": "UPDATE api_tokens SET last_used_at = :now WHERE id = :token_id",
     "event_today": """
         SELECT e.status, e.checkin_before, e.checkin_after, d.date, d.start_time, d.end_time
         FROM events e LEFT JOIN event_days d ON d.event_id = e.id AND d.date = :today
@@ -180,6 +181,9 @@ class DoorDb:
 
     def touch_device(self, device_id: int, now: datetime) -> None:
         self._run("touch_device", {"device_id": device_id, "now": self._instant_in(now)})
+
+    def touch_token(self, token_id: int, now: datetime) -> None:
+        self._run("touch_token", {"token_id": token_id, "now": self._instant_in(now)})
 
     # --- a connection of its own ----------------------------------------------------------
 

@@ -62,7 +62,7 @@ def scan_check(event_id):
     on a connection of its own that takes the write lock only for the writes."""
     _scannable(event_id)
     staff_id = current_user.id
-    db.session.close()  # its read is over: give its connection back before the scan takes one
+    db.session.rollback()  # its reads are over: end them, give the connection back to the pool
     data = request.get_json(silent=True) or request.form
     result = services.scan_now(db.engine, event_id, str(data.get("code", "")),
                                staff_id=staff_id, gate=str(data.get("gate", "")))

@@ -208,13 +208,17 @@ def _already(door: DoorDb, attendee: Attendee, day) -> ScanResult:
                       checkin_id=checkin_id, checked_in_at=at, gate=gate)
 
 
-def scan_now(engine, event_id: int, text: str, *, staff_id=None, gate: str = "",
-             now=None) -> ScanResult:
+def scan_now(engine, event_id: int, text: str, *, staff_id=None, gate: str = "", now=None,
+             touch_token_id=None) -> ScanResult:
     """Decide and record a scan on a pooled connection of its own, and commit: reads holding
-    no lock, then one short write transaction (on SQLite, ``BEGIN IMMEDIATE``)."""
+    no lock, then one short write transaction (on SQLite, ``BEGIN IMMEDIATE``), which also
+    records an API token's use when ``touch_token_id`` is given."""
+    now = now or utcnow()
     with doordb.checkout(engine) as door:
         pending = decide_scan(door, event_id, text, now=now)
         door.begin_write()
+        if touch_token_id is not None:
+            door.touch_token(touch_token_id, now)
         result = record_scan(door, pending, staff_id=staff_id, gate=gate)
         door.commit()
     return result

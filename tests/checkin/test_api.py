@@ -244,6 +244,28 @@ def test_a_device_is_touched_at_most_every_few_minutes(client, db, door_world, c
     assert db.session.get(ScannerDevice, device.id).last_used_at > stale
 
 
+def test_a_door_users_token_is_touched_with_the_scan_at_most_every_few_minutes(client, db, door_world,
+                                                                              clock):
+    from eventsapp.accounts.models import ApiToken
+
+    w = door_world
+    token = db.session.query(ApiToken).filter_by(user_id=w.door.id).one()
+    token.last_used_at = None
+    db.session.commit()
+    scan(client, w.door_h, w.event, w.zahra.ticket_code)
+    db.session.rollback()  # the scan wrote on a connection of its own: read afresh
+    first = db.session.get(ApiToken, token.id).last_used_at
+    assert first == clock.now
+    clock.now = clock.now + timedelta(minutes=2)
+    scan(client, w.door_h, w.event, w.ali.ticket_code)
+    db.session.rollback()
+    assert db.session.get(ApiToken, token.id).last_used_at == first  # not a write per scan
+    clock.now = clock.now + timedelta(minutes=4)
+    scan(client, w.door_h, w.event, "nonsense-code-0000000")
+    db.session.rollback()
+    assert db.session.get(ApiToken, token.id).last_used_at == clock.now
+
+
 def test_401_403_404_and_400(client, db, door_world, clock, make_user, make_body):
     w = door_world
     body = {"event_id": w.event.id, "code": w.zahra.ticket_code}
