@@ -17,6 +17,7 @@ filters directly.
 
 import datetime as dt
 import re
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -220,6 +221,15 @@ def format_date(d, style="long"):
         raise ValueError(f"unknown date style {style!r}")
     if d is None:
         return ""
+    if isinstance(d, dt.datetime):
+        d = to_tehran(d).date()
+    return _format_day(d, style)
+
+
+@lru_cache(maxsize=4096)
+def _format_day(d, style):
+    """``format_date`` of a calendar date: pure, so remembered (a feed or a door renders the
+    same few days thousands of times)."""
     j = to_jalali(d)
     if style == "input":
         return f"{j.year:04d}/{j.month:02d}/{j.day:02d}"

@@ -90,7 +90,7 @@ class DoorDb:
     def _instant_in(self, value: datetime | None):
         if value is None or not self.sqlite:
             return value
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def _date_in(self, value: date):
         return value.isoformat() if self.sqlite else value
