@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
-from ..events.models import Event, EventStatus
+from ..events import services as events
 from ..extensions import db
 from ..forms import choices
 from ..ngos.models import Ngo
@@ -44,8 +44,7 @@ def admin_home():
         "provinces": db.session.scalar(select(func.count(Province.id))),
         "counties": db.session.scalar(select(func.count(County.id))),
     }
-    drafts = db.session.scalars(select(Event).where(Event.status == EventStatus.draft)
-                                .order_by(Event.starts_on.desc()).limit(20)).all()
+    drafts = db.session.scalars(events.drafts()).all()
     return render_template("admin/home.html", counts=counts, stats=stats, role_labels=ROLE_LABELS,
                            drafts=drafts)
 

@@ -7,12 +7,11 @@ Every verdict is a 200: the verdict is the answer. The scan is rate-limited per 
 (``CHECKIN_RATE_LIMIT``) and, stricter, scans whose verdict is ``unknown``
 (``CHECKIN_UNKNOWN_LIMIT``), against guessing codes; past a limit the token gets 429.
 
-A device's scan reads first (the device, the event and today's day, the ticket: the service's
-decision) and then writes in one short transaction (the check-in, the scan log): on SQLite the
-write lock is held only for the writes. A user's scan takes the write lock first, as the token's
-last use may be written with it. bench/checkin.py measures the cost of a scan.
+A scan reads first (a device's scan: the device, the event and today's day and the ticket, in one
+statement; a user's: who may scan, through the ORM) and then writes in one short transaction
+(the check-in, the scan log, and the token's or device's last use when due): on SQLite the write
+lock is held only for the writes. bench/checkin.py measures the cost of a scan.
 """
-import hashlib
 import re
 import threading
 import time
@@ -62,7 +61,7 @@ def _token_hash() -> str:
     """The SHA-256 of the request's bearer token, worked out once per request."""
     if "checkin_token_hash" not in g:
         raw = bearer_token()
-        g.checkin_token_hash = hashlib.sha256(raw.encode()).hexdigest() if raw else ""
+        g.checkin_token_hash = services.token_hash(raw) if raw else ""
     return g.checkin_token_hash
 
 
@@ -171,7 +170,7 @@ def _scan_with_device(event_id: int, code: str, gate: str) -> services.ScanResul
 
 def _scan_as_user(raw: str, event_id: int, code: str, gate: str) -> services.ScanResult:
     """A user's scan (door staff, organizers, admins): who may scan is read through the ORM
-    session, which is then closed; the scan takes the short-write path devices take, and
+    session, whose transaction then ends; the scan takes the short-write path devices take, and
     records the token's use in the same transaction when that is due."""
     now = services.utcnow()
     token = accounts.live_token(db.session, raw)

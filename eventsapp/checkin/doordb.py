@@ -21,9 +21,6 @@ from ..events.models import EventStatus
 from ..registrations.models import RegStatus
 
 _SQL = {
-    "device": """
-        SELECT id, event_id, last_used_at FROM scanner_devices
-        WHERE token_hash = :token_hash AND revoked_at IS NULL""",
     # A device's scan reads everything in one statement: the device, the event with today's
     # day, and the ticket (each part NULL when there is none).
     "device_scan": """
@@ -127,14 +124,10 @@ class DoorDb:
 
     # --- reads ----------------------------------------------------------------------------
 
-    def device(self, token_hash: str):
-        """(id, event_id, last_used_at) of the live device with this token hash, or None."""
-        row = self._one("device", {"token_hash": token_hash})
-        return None if row is None else (row[0], row[1], self._instant_out(row[2]))
-
     def device_scan(self, token_hash: str, event_id: int, today: date, code: str | None):
-        """(device, event, ticket) as ``device``, ``event_today`` and ``ticket`` give them,
-        each None when there is none, read in one statement."""
+        """(device, event, ticket), each None when there is none, read in one statement: the
+        live device with this token hash as (id, event_id, last_used_at), the event as
+        ``event_today`` gives it, the ticket as ``ticket`` gives it."""
         row = self._one("device_scan", {"token_hash": token_hash, "event_id": event_id,
                                         "today": self._date_in(today), "code": code or ""})
         device = None if row[0] is None else (row[0], row[1], self._instant_out(row[2]))

@@ -2,14 +2,14 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.validators import Optional
 
 from ..accounts.permissions import role_required
 from ..events.models import Event
 from ..events.services import can_manage
 from ..extensions import begin_write, db
-from ..forms import BaseForm, TextField, max_length, required
+from ..forms import BaseForm, CountField, TextField, max_length, required
 from ..jalali import utcnow
-from ..persian import to_latin_digits
 from . import bp, services
 from .models import CheckIn, EventStaff, ScannerDevice
 
@@ -20,6 +20,11 @@ class StaffForm(BaseForm):
 
 class DeviceForm(BaseForm):
     name = TextField("نام دستگاه", [required(), max_length(100)])
+
+
+class WindowForm(BaseForm):
+    before = CountField("از چند دقیقه پیش از آغاز", [Optional()])
+    after = CountField("تا چند دقیقه پس از پایان", [Optional()])
 
 
 def _scannable(event_id) -> Event:
@@ -34,12 +39,6 @@ def _managed(event_id) -> Event:
     if not can_manage(current_user, event):
         abort(403)
     return event
-
-
-def _minutes(text):
-    """A count of minutes typed in any digits, or None."""
-    text = to_latin_digits(text or "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
 
 
 @bp.route("/door/")
@@ -63,7 +62,9 @@ def scan_check(event_id):
     _scannable(event_id)
     staff_id = current_user.id
     db.session.rollback()  # its reads are over: end them, give the connection back to the pool
-    data = request.get_json(silent=True) or request.form
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):  # a form post, or JSON that is not an object
+        data = request.form
     result = services.scan_now(db.engine, event_id, str(data.get("code", "")),
                                staff_id=staff_id, gate=str(data.get("gate", "")))
     return jsonify(services.result_json(result))
@@ -130,13 +131,13 @@ def door_setup(event_id):
                     abort(404)
                 services.revoke_device(device)
                 flash("توکن دستگاه باطل شد.", "success")
-            elif action == "window" and BaseForm().validate_on_submit():
-                before = _minutes(request.form.get("before"))
-                after = _minutes(request.form.get("after"))
-                if before is None or after is None or not (0 <= before <= 720 and 0 <= after <= 720):
-                    flash("دقیقه‌ها باید عددی بین ۰ و ۷۲۰ باشند.", "error")
-                else:
-                    event.checkin_before, event.checkin_after = before, after
+            elif action == "window":
+                window_form = WindowForm()
+                window_form.validate()  # checks CSRF; a count it cannot read stays None
+                if window_form.errors.get("csrf_token"):
+                    flash(window_form.errors["csrf_token"][0], "error")
+                else:  # the service refuses a missing or out-of-range count
+                    services.set_window(event, window_form.before.data, window_form.after.data)
                     flash("بازهٔ پذیرش ذخیره شد.", "success")
             db.session.commit()
         except services.CheckinError as refusal:

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ..accounts.models import Role, User
-from ..events.models import Event, EventDay, EventStatus
+from ..events.models import Event, EventStatus
 from ..events.services import can_manage
 from ..ngos.models import Ngo
 from ..jalali import format_datetime, format_time, local_datetime, to_tehran, utcnow
@@ -100,17 +100,9 @@ def extract_code(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def day_of(event: Event, now) -> EventDay | None:
-    today = to_tehran(now).date()
-    return next((d for d in event.days if d.date == today), None)
-
-
-def window(event: Event, day: EventDay):
-    """The check-in window of one day, as aware instants."""
-    return _window(day.date, day.start_time, day.end_time, event.checkin_before, event.checkin_after)
-
-
-def _window(date, start, end, before: int, after: int):
+def window(date, start, end, before: int, after: int):
+    """The check-in window of a day from ``start`` to ``end`` (Tehran wall clock), opening
+    ``before`` minutes earlier and closing ``after`` minutes later, as aware instants."""
     return (local_datetime(date, start) - timedelta(minutes=before),
             local_datetime(date, end) + timedelta(minutes=after))
 
@@ -158,7 +150,7 @@ def decide_scan(door: DoorDb, event_id: int, text: str, *, now=None, event=None,
             pending.result = ScanResult(Verdict.wrong_day, attendee)
         else:
             ev_status, before, after, day, start, end = ev
-            opens, closes = _window(day, start, end, before, after)
+            opens, closes = window(day, start, end, before, after)
             if ev_status not in (EventStatus.published, EventStatus.completed) or not opens <= now <= closes:
                 pending.result = ScanResult(Verdict.closed, attendee,
                                             detail=f"از {format_time(opens)} تا {format_time(closes)}")
@@ -232,8 +224,8 @@ def door_db(session) -> DoorDb:
 
 def check_in(session, event: Event, text: str, *, staff=None, device=None, gate: str = "",
              now=None) -> ScanResult:
-    """Decide and record a scan in the session's transaction (the door page takes the write
-    lock first: ``begin_write``); the caller commits."""
+    """Decide and record a scan in the session's transaction, for callers holding ORM objects
+    (scripts, the demo, tests); the caller commits. Requests use ``scan_now``."""
     session.flush()  # the scan reads through the connection, past the session
     door = door_db(session)
     pending = decide_scan(door, event.id, text, now=now)
@@ -250,6 +242,7 @@ class CheckinReason(str, enum.Enum):
     unknown_user = "unknown_user"
     not_door_staff = "not_door_staff"
     name_required = "name_required"
+    window_out_of_range = "window_out_of_range"
 
 
 class CheckinError(Refusal):
@@ -261,6 +254,7 @@ class CheckinError(Refusal):
         CheckinReason.unknown_user: "کاربری با این نام کاربری پیدا نشد.",
         CheckinReason.not_door_staff: "فقط حساب‌های «کارکنان پذیرش» را می‌توان به در ورودی گماشت.",
         CheckinReason.name_required: "نامی برای دستگاه بنویسید.",
+        CheckinReason.window_out_of_range: "دقیقه‌ها باید عددی بین ۰ و ۷۲۰ باشند.",
     }
 
 
@@ -329,7 +323,8 @@ def staff_events(session, user) -> list[Event]:
 DEVICE_PREFIX = "sc_"
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is kept of a scanner device's token (and looked up): its SHA-256."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -338,20 +333,21 @@ def create_device(session, event: Event, name: str, *, actor=None) -> tuple[Scan
     if not name:
         raise CheckinError(CheckinReason.name_required)
     raw = DEVICE_PREFIX + secrets.token_urlsafe(32)
-    device = ScannerDevice(event_id=event.id, name=name[:100], token_hash=_hash(raw), prefix=raw[:10],
+    device = ScannerDevice(event_id=event.id, name=name[:100], token_hash=token_hash(raw), prefix=raw[:10],
                            created_by_id=getattr(actor, "id", None))
     session.add(device)
     session.flush()
     return device, raw
 
 
-def device_for_token(session, raw: str) -> ScannerDevice | None:
-    if not raw or not raw.startswith(DEVICE_PREFIX):
-        return None
-    device = session.scalar(select(ScannerDevice).where(ScannerDevice.token_hash == _hash(raw)))
-    if device is None or device.revoked_at is not None:
-        return None
-    return device
+MAX_WINDOW_MINUTES = 720
+
+
+def set_window(event: Event, before: int | None, after: int | None) -> None:
+    """How many minutes before each day's start the door opens, and after its end it closes."""
+    if not all(m is not None and 0 <= m <= MAX_WINDOW_MINUTES for m in (before, after)):
+        raise CheckinError(CheckinReason.window_out_of_range)
+    event.checkin_before, event.checkin_after = before, after
 
 
 def revoke_device(device: ScannerDevice, *, now=None) -> None:

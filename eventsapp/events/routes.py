@@ -96,7 +96,7 @@ def detail(event_id):
                            can_manage=services.can_manage(current_user, event),
                            closes_at=services.registration_closes_at(event),
                            status_form=StatusForm(), transitions=services.TRANSITIONS[event.status],
-                           started=bool(event.days) and services.has_started(event))
+                           started=services.has_started(event))
 
 
 # --- organizers ----------------------------------------------------------------------------

@@ -519,6 +519,12 @@ def body_events(body_id: int | None):
     return _with_details(query).order_by(Event.starts_on.desc(), Event.id.desc())
 
 
+def drafts(limit: int = 20):
+    """A query of draft events of every body, the latest first (the admin's home lists them)."""
+    return (select(Event).where(Event.status == EventStatus.draft)
+            .order_by(Event.starts_on.desc(), Event.id.desc()).limit(limit))
+
+
 def month_calendar(session, jy: int, jm: int, f: EventFilter | None = None):
     """Weeks (Saturday first) of the Jalali month, each cell (date, [events that day])."""
     weeks = month_weeks(jy, jm)

@@ -30,9 +30,6 @@ class RegisterForm(BaseForm):
                           "mobile": a.form.mobile.data, "role": a.form.role.data})
                 for a in self.attendees if not a.form.is_blank()]
 
-    def filled(self) -> list[dict]:
-        return [person for _, person in self.filled_rows()]
-
 
 class RejectForm(BaseForm):
     note = TextField("علت (اختیاری)", [optional(), max_length(300)])

@@ -195,3 +195,25 @@ def test_change_own_password(client, db, login_as):
     db.session.refresh(user)
     assert user.check_password("another-pass")
     assert client.get("/door/").status_code == 200  # still signed in on this device
+
+
+def test_admin_home_lists_drafts_of_every_body_and_offers_a_new_event(client, db, login_as, make_body):
+    from datetime import date, time
+
+    from eventsapp.events import services as events
+    from eventsapp.places.services import find_province
+
+    login_as("admin")
+    made = {}
+    for title, status in (("پیش‌نویس نهاد یک", "draft"), ("منتشرشدهٔ نهاد دو", "published")):
+        data = events.EventInput(kind="workshop", title=title, venue_name="سالن",
+                                 province=find_province(db.session, "تهران"), capacity=10,
+                                 days=[events.DayInput(date(2026, 12, 20), time(9), time(12))])
+        made[title], _ = events.create_event(db.session, make_body(name=f"نهاد {title}"), data)
+        if status == "published":
+            events.publish(made[title])
+    db.session.commit()
+    html = client.get("/admin/").get_data(as_text=True)
+    assert f'href="/events/{made["پیش‌نویس نهاد یک"].id}"' in html
+    assert f'href="/events/{made["منتشرشدهٔ نهاد دو"].id}"' not in html
+    assert 'href="/events/new"' in html

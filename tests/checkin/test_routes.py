@@ -74,6 +74,10 @@ def test_scan_endpoint_checks_in_and_reports_already(client, db, today_event, ma
     assert undo.get_json()["undone"] is True
     again = client.post(f"/events/{event.id}/scan/check", json={"code": reg.ticket_code}).get_json()
     assert again["verdict"] == "ok"
+    # JSON that is not an object is no code at all, not a server error
+    for body in ([reg.ticket_code], "text", 5):
+        odd = client.post(f"/events/{event.id}/scan/check", json=body)
+        assert odd.status_code == 200 and odd.get_json()["verdict"] == "unknown"
 
 
 def test_devices_and_window_settings(client, db, today_event):

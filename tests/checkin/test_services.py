@@ -167,11 +167,14 @@ def test_door_staff_assignment_and_who_may_scan(db, workshop, make_user):
 def test_devices_have_revocable_tokens(db, workshop):
     event, _ = workshop
     device, raw = services.create_device(db.session, event, "گوشی در شمالی")
-    assert raw.startswith("sc_") and device.token_hash != raw
-    assert services.device_for_token(db.session, raw) == device
-    assert services.device_for_token(db.session, raw + "x") is None
+    assert raw.startswith("sc_") and len(raw) > 40 and device.prefix == raw[:10]
+    assert device.token_hash == services.token_hash(raw) != raw  # only the hash is kept
+    assert services.token_hash(raw + "x") != device.token_hash
     services.revoke_device(device)
-    assert services.device_for_token(db.session, raw) is None
+    first = device.revoked_at
+    assert first is not None
+    services.revoke_device(device)  # twice is once
+    assert device.revoked_at == first
 
 
 def test_search_at_the_door_is_persian_normalised(db, workshop):
@@ -202,3 +205,15 @@ def test_extract_code():
     assert services.extract_code(f"https://x.ir/t/{code}.ics") == code
     assert services.extract_code(f"https://x.ir/a/{code}") is None
     assert services.extract_code(None) is None
+
+
+@pytest.mark.parametrize("before, after", [(None, 30), (60, None), (-1, 30), (60, 721)])
+def test_the_check_in_window_is_refused_out_of_range(db, workshop, before, after):
+    event, _ = workshop
+    kept = (event.checkin_before, event.checkin_after)
+    with pytest.raises(services.CheckinError) as info:
+        services.set_window(event, before, after)
+    assert info.value.reason == services.CheckinReason.window_out_of_range
+    assert (event.checkin_before, event.checkin_after) == kept
+    services.set_window(event, 0, 720)  # the bounds themselves are fine
+    assert (event.checkin_before, event.checkin_after) == (0, 720)
