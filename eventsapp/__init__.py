@@ -1,15 +1,17 @@
 """eventsapp: events for Iranian NGOs, in Persian and the Jalali calendar."""
-from flask import Flask, request
+from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .requests import Request
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = Request
     app.config.update(config_module.load(app.instance_path))
     if config:
         app.config.update(config)
@@ -120,6 +122,20 @@ CSP = "; ".join([
 ])
 
 
+# The scanner needs the camera of its own pages; nothing needs the rest.
+PERMISSIONS_POLICY = ("camera=(self), microphone=(), geolocation=(), payment=(), usb=()")
+
+
+def _private(response) -> bool:
+    if request.path.startswith("/static/"):
+        return False
+    if response.headers.get("Cache-Control", "").startswith("public"):
+        return False  # a public file (an event's .ics) says how it may be cached
+    if request.path.startswith("/api/") and request.headers.get("Authorization"):
+        return True
+    return "_user_id" in session
+
+
 def _security_headers(app):
     @app.after_request
     def headers(response):
@@ -127,6 +143,11 @@ def _security_headers(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if _private(response):
+            # Pages of a signed-in user, API answers and exports carry national IDs and mobiles:
+            # neither the browser's cache nor a proxy keeps them.
+            response.headers["Cache-Control"] = "no-store"
         if request.path.startswith("/static/vendor/fonts/"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response

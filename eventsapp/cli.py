@@ -1,4 +1,5 @@
 """Command-line tasks: ``flask create-admin``, ``flask api-token``, ``flask demo-data``, ``flask backup``."""
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -93,8 +94,7 @@ def backup(output):
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     folder = Path(current_app.config["BACKUP_DIR"])
     if engine.dialect.name == "sqlite":
-        output = output or folder / f"eventsapp-{stamp}.db"
-        output.parent.mkdir(parents=True, exist_ok=True)
+        output = _private_file(output or folder / f"eventsapp-{stamp}.db")
         source = sqlite3.connect(engine.url.database)
         target = sqlite3.connect(output)
         with target:
@@ -104,10 +104,20 @@ def backup(output):
     elif engine.dialect.name == "postgresql":
         if shutil.which("pg_dump") is None:
             _fail("pg_dump is not installed")
-        output = output or folder / f"eventsapp-{stamp}.dump"
-        output.parent.mkdir(parents=True, exist_ok=True)
+        output = _private_file(output or folder / f"eventsapp-{stamp}.dump")
         url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         subprocess.run(["pg_dump", "--format=custom", f"--file={output}", url], check=True)
     else:
         _fail(f"no backup method for {engine.dialect.name}")
+    os.chmod(output, 0o600)
     click.echo(str(output))
+
+
+def _private_file(path: Path) -> Path:
+    """``path``, created empty and readable by its owner only (a backup holds every national ID
+    and mobile): the copy is written into it, so it is never readable by others, even briefly."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+    return path

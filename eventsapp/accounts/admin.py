@@ -2,6 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
+from ..paging import page_arg
 from ..events import services as events
 from ..extensions import db
 from ..forms import choices
@@ -54,7 +55,7 @@ def admin_home():
 def admin_users():
     q = (request.args.get("q") or "").strip()
     role = request.args.get("role") or ""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg()
     query = select(User).order_by(User.username)
     if q:
         term = f"%{normalize_text(q)}%"

@@ -122,19 +122,27 @@ def update_user(session, user: User, *, full_name, role, body=None, ngo=None, ac
     user.body = body if role == Role.organizer else None
     user.ngo = ngo if role == Role.secretary else None
     if user.active and not active:
-        # Deactivation ends the user's sessions and API tokens at once.
-        user.session_token = secrets.token_hex(16)
-        for token in user.tokens:
-            if token.revoked_at is None:
-                token.revoked_at = utcnow()
+        end_sessions_and_tokens(user)  # deactivation ends them at once
     user.active = active
     session.flush()
     return user
 
 
+def end_sessions_and_tokens(user: User, *, now=None) -> None:
+    """End every session of the user (a new session token) and revoke their API tokens."""
+    user.session_token = secrets.token_hex(16)
+    now = now or utcnow()
+    for token in user.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = now
+
+
 def set_password(user: User, password: str) -> None:
+    """A new password (set by an admin, or by the user): it ends the user's sessions and
+    revokes their API tokens, as a stolen password's holder must lose them too."""
     _check_password_strength(password)
     user.set_password(password)
+    end_sessions_and_tokens(user)
 
 
 def change_own_password(user: User, current: str, new: str) -> None:

@@ -29,9 +29,7 @@ The rules:
   partial unique index on awards.registration_id is the backstop when two runs race.
 - Revoking keeps the record, with who, when and why.
 """
-import csv
 import enum
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -40,6 +38,7 @@ from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import exports
 from ..accounts.models import Role
 from ..checkin.models import CheckIn
 from ..events.models import Event, EventStatus, Official
@@ -599,16 +598,6 @@ def can_print(user, award: Award) -> bool:
 HEADERS = ["ردیف", "نوع", "عنوان", "گیرنده", "سمت گیرنده", "سمن", "شمارهٔ ثبت سمن", "متن",
            "اهداکننده", "سمت اهداکننده", "تاریخ اهدا", "کد تأیید", "نشانی تأیید", "وضعیت",
            "زمان ابطال", "ابطال‌کننده", "علت ابطال"]
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
-
-
 def export_rows(awards, verify_url):
     """Rows for CSV/XLSX; ``verify_url(code)`` gives each award's verification address."""
     for i, a in enumerate(awards, start=1):
@@ -619,26 +608,12 @@ def export_rows(awards, verify_url):
                "باطل شده" if a.is_revoked else "معتبر",
                format_datetime(a.revoked_at, "input") if a.revoked_at else "",
                a.revoked_by.display_name if a.revoked_by else "", a.revoke_reason]
-        yield [_cell(v) for v in row]
+        yield row
 
 
 def to_csv(awards, verify_url) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADERS)
-    writer.writerows(export_rows(awards, verify_url))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM tells Excel it is UTF-8
+    return exports.to_csv(HEADERS, export_rows(awards, verify_url))
 
 
 def to_xlsx(awards, verify_url, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", title or "لوح‌ها")[:31])
-    sheet.sheet_view.rightToLeft = True
-    sheet.append(HEADERS)
-    for row in export_rows(awards, verify_url):
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.to_xlsx(HEADERS, export_rows(awards, verify_url), title=title, fallback="لوح‌ها")

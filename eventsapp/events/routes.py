@@ -3,6 +3,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..paging import page_arg
 from ..accounts.models import OrganizingBody, Role
 from ..accounts.permissions import public, role_required
 from ..extensions import db
@@ -59,7 +60,7 @@ def listing():
     query = services.public_events(f, since=None if past else today())
     if past:
         query = query.where(Event.ends_on < today()).order_by(None).order_by(Event.starts_on.desc())
-    page = db.paginate(query, page=max(1, request.args.get("page", 1, type=int) or 1),
+    page = db.paginate(query, page=page_arg(),
                        per_page=PAGE_SIZE, error_out=False)
     return render_template("events/list.html", page=page, past=past, **_filter_context(f))
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..paging import page_arg
 from ..accounts.forms import ConfirmForm
 from ..accounts.permissions import public, role_required
 from ..accounts.services import AccountError, generate_password
@@ -52,7 +53,7 @@ def listing():
     province_id, county_id = _int_arg("province"), _int_arg("county")
     query = services.search_ngos(q, province_id=province_id, county_id=county_id, field=field,
                                  status=status, is_charity=charity)
-    page = db.paginate(query, page=max(1, request.args.get("page", 1, type=int) or 1),
+    page = db.paginate(query, page=page_arg(),
                        per_page=PAGE_SIZE, error_out=False)
     return render_template(
         "ngos/list.html", page=page, q=q, field=field, status=status, charity=charity,

@@ -1,9 +1,5 @@
-"""Registrations as CSV and XLSX, with Persian headers and Jalali dates."""
-import csv
-import io
-
-from openpyxl import Workbook
-
+"""Registrations as CSV and XLSX, with Persian headers and Jalali dates (``exports`` writes)."""
+from .. import exports
 from ..jalali import format_datetime
 
 HEADERS = ["ردیف", "نام و نام خانوادگی", "کد ملی", "شمارهٔ همراه", "نقش در سمن", "سمن",
@@ -17,20 +13,8 @@ def rows(registrations):
 
 
 def to_csv(registrations) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADERS)
-    writer.writerows(rows(registrations))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM tells Excel it is UTF-8
+    return exports.to_csv(HEADERS, rows(registrations))
 
 
 def to_xlsx(registrations, title: str) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=(title or "ثبت‌نام‌ها")[:31])
-    sheet.sheet_view.rightToLeft = True
-    sheet.append(HEADERS)
-    for row in rows(registrations):
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.to_xlsx(HEADERS, rows(registrations), title=title, fallback="ثبت‌نام‌ها")

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..paging import page_arg
 from ..accounts.permissions import role_required
 from ..events import services as events
 from ..events.models import Event, EventStatus
@@ -157,7 +158,7 @@ def event_registrations(event_id):
     event = _event_for_organizer(event_id)
     f = _filter()
     query = services.registrations_query(event, f).options(selectinload(Registration.ngo))
-    page = db.paginate(query, page=max(1, request.args.get("page", 1, type=int) or 1),
+    page = db.paginate(query, page=page_arg(),
                        per_page=PAGE_SIZE, error_out=False)
     counts = services.status_counts(db.session, event)
     ngo_ids = db.session.scalars(select(Registration.ngo_id).where(Registration.event_id == event.id).distinct())

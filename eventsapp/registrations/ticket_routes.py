@@ -13,6 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..paging import page_arg
 from ..accounts.permissions import public, role_required
 from ..events import services as events
 from ..events.models import Event, EventStatus, Venue
@@ -187,7 +188,7 @@ def tickets_print(event_id):
              .order_by(Registration.ngo_id, Registration.name_key, Registration.id))
     if ngo is not None:
         query = query.where(Registration.ngo_id == ngo.id)
-    page = db.paginate(query, page=max(1, request.args.get("page", 1, type=int) or 1),
+    page = db.paginate(query, page=page_arg(),
                        per_page=SHEET_PAGE_SIZE, error_out=False, count=True)
     base = base_url()
     tickets = [Ticket(reg, qr.ticket_url(reg.ticket_code, base)) for reg in page.items]
