@@ -77,7 +77,7 @@ def test_ticket_file_carries_the_ticket_url(client, db, make_event, make_user):
     response = client.get(f"/t/{reg.ticket_code}.ics")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == ICS
-    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["Cache-Control"] == "no-store"  # signed in: never stored
     assert f'filename="event-{event.id}-ticket.ics"' in response.headers["Content-Disposition"]
     [row] = both(response.data)
     assert row["url"] == f"http://localhost/t/{reg.ticket_code}"
@@ -126,7 +126,7 @@ def test_feeds_page_shows_each_feed_with_webcal_and_https(client, login_as, role
         assert f'href="{url}"' in html
         response = client.get(path_of(url))
         assert response.status_code == 200 and response.headers["Content-Type"] == ICS
-        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert response.headers["Cache-Control"] == "no-store"  # signed in: never stored
     assert "ساخت نشانی تازه" in html
     assert 'href="webcal://localhost/calendars/public.ics"' in html
     assert 'href="webcal://localhost/calendars/occasions.ics"' in html
