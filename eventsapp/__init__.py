@@ -123,7 +123,7 @@ CSP = "; ".join([
 
 
 # The scanner needs the camera of its own pages; nothing needs the rest.
-PERMISSIONS_POLICY = ("camera=(self), microphone=(), geolocation=(), payment=(), usb=()")
+PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def _private(response) -> bool:

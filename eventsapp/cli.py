@@ -109,7 +109,6 @@ def backup(output):
         subprocess.run(["pg_dump", "--format=custom", f"--file={output}", url], check=True)
     else:
         _fail(f"no backup method for {engine.dialect.name}")
-    os.chmod(output, 0o600)
     click.echo(str(output))
 
 
@@ -117,7 +116,6 @@ def _private_file(path: Path) -> Path:
     """``path``, created empty and readable by its owner only (a backup holds every national ID
     and mobile): the copy is written into it, so it is never readable by others, even briefly."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)  # a file that was there already keeps its mode otherwise
     return path

@@ -96,8 +96,7 @@ BAD_BODIES = [
 
 
 @pytest.mark.parametrize("body", BAD_BODIES)
-@pytest.mark.parametrize("path", ["/api/v1/checkin", "/api/v1/events", "/api/v1/events/1/registrations",
-                                  "/api/v1/events/1/devices", "/api/v1/events/1/staff"])
+@pytest.mark.parametrize("path", ["/api/v1/checkin", "/api/v1/events"])
 def test_bad_json_is_a_4xx_never_a_500(client, db, make_user, path, body):
     response = client.post(path, data=body.encode(), headers=_api(client, db, make_user))
     assert 400 <= response.status_code < 500, response.data

@@ -2,11 +2,11 @@
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
-from ..paging import page_arg
 from ..events import services as events
 from ..extensions import db
 from ..forms import choices
 from ..ngos.models import Ngo
+from ..paging import page_arg
 from ..persian import normalize_text, to_latin_digits
 from ..places import services as places
 from ..places.models import County, Province

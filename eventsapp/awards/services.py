@@ -598,6 +598,8 @@ def can_print(user, award: Award) -> bool:
 HEADERS = ["ردیف", "نوع", "عنوان", "گیرنده", "سمت گیرنده", "سمن", "شمارهٔ ثبت سمن", "متن",
            "اهداکننده", "سمت اهداکننده", "تاریخ اهدا", "کد تأیید", "نشانی تأیید", "وضعیت",
            "زمان ابطال", "ابطال‌کننده", "علت ابطال"]
+
+
 def export_rows(awards, verify_url):
     """Rows for CSV/XLSX; ``verify_url(code)`` gives each award's verification address."""
     for i, a in enumerate(awards, start=1):

@@ -3,11 +3,11 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..paging import page_arg
 from ..accounts.models import OrganizingBody, Role
 from ..accounts.permissions import public, role_required
 from ..extensions import db
 from ..jalali import JalaliError, add_months, format_date, format_month, parse_date, to_jalali, today
+from ..paging import page_arg
 from ..places import services as places
 from ..places.models import County
 from . import bp, services

@@ -8,12 +8,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..paging import page_arg
 from ..accounts.forms import ConfirmForm
 from ..accounts.permissions import public, role_required
 from ..accounts.services import AccountError, generate_password
 from ..extensions import begin_write, db, limiter
 from ..jalali import utcnow
+from ..paging import page_arg
 from ..places import services as places
 from ..places.models import County, Province
 from ..refusals import Refusal

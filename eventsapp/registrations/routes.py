@@ -5,13 +5,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..paging import page_arg
 from ..accounts.permissions import role_required
 from ..events import services as events
 from ..events.models import Event, EventStatus
 from ..extensions import begin_write, db
 from ..jalali import today, utcnow
 from ..ngos.models import Ngo
+from ..paging import page_arg
 from ..persian import to_persian_digits
 from . import bp, exports, services
 from .forms import RegisterForm, RejectForm

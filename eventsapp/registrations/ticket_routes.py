@@ -13,12 +13,12 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..paging import page_arg
 from ..accounts.permissions import public, role_required
 from ..events import services as events
 from ..events.models import Event, EventStatus, Venue
 from ..extensions import db
 from ..ngos.models import Ngo
+from ..paging import page_arg
 from ..persian import to_persian_digits
 from . import bp, qr, services
 from .models import RegStatus, Registration
