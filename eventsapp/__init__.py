@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .awards import api as _awards_api  # noqa: F401
     from .calendars import bp as calendars_bp
     from .api import bp as api_bp
+    from .api import init_api
     from .checkin import bp as checkin_bp
     from .events import bp as events_bp
     from .ngos import bp as ngos_bp
@@ -51,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(awards_bp)
     app.register_blueprint(calendars_bp)
     csrf.exempt(api_bp)  # token-authenticated, never cookie-authenticated
-    app.register_blueprint(api_bp)
+    init_api(app)
 
     from . import cli, errors, jalali
 

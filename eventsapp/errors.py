@@ -46,7 +46,7 @@ def register(app):
     @app.errorhandler(HTTPException)
     def http_error(exc):
         if _is_api():
-            return http_error_response(exc.code or 500)
+            return http_error_response(exc)
         described = isinstance(exc.description, str) and not exc.description.isascii()
         return _page(exc.code or 500, exc.description if described else None)
 

@@ -1,44 +1,29 @@
 """API endpoints about the caller."""
-from flask import g, jsonify
+from flask import g
 
 from ..api import bp
 from ..api.auth import token_required
+from ..api.schema import Enum, Schema, fields
+from .models import Role
 
 
-@bp.route("/me")
+class NamedSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class MeSchema(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    full_name = fields.String(required=True)
+    role = Enum(Role, required=True)
+    body = fields.Nested(NamedSchema, allow_none=True, required=True)
+    ngo = fields.Nested(NamedSchema, allow_none=True, required=True)
+
+
+@bp.route("/me", methods=["GET"])
 @token_required()
+@bp.response(200, MeSchema)
 def me():
-    """The user the token belongs to.
-    ---
-    get:
-      summary: The caller
-      security: [{bearer: []}]
-      responses:
-        200:
-          description: the caller
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  id: {type: integer}
-                  username: {type: string}
-                  full_name: {type: string}
-                  role: {type: string, enum: [admin, organizer, secretary, door]}
-                  body: {type: object, nullable: true}
-                  ngo: {type: object, nullable: true}
-        401:
-          description: no valid token
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Error"}
-    """
-    user = g.api_user
-    return jsonify({
-        "id": user.id,
-        "username": user.username,
-        "full_name": user.full_name,
-        "role": user.role.value,
-        "body": {"id": user.body.id, "name": user.body.name} if user.body else None,
-        "ngo": {"id": user.ngo.id, "name": user.ngo.name} if user.ngo else None,
-    })
+    """The user the token belongs to."""
+    return g.api_user

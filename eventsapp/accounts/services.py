@@ -4,7 +4,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 
 from ..jalali import utcnow
 from ..persian import normalize_text, to_latin_digits
@@ -214,12 +214,18 @@ def touch_due(token: ApiToken, now) -> bool:
     return token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY
 
 
-def user_for_token(session, raw: str, *, now=None) -> User | None:
-    """The active user a live token belongs to, or None; records the token's use when due."""
+def user_for_token(session, raw: str) -> User | None:
+    """The active user a live token belongs to, or None."""
     token = live_token(session, raw)
-    if token is None:
-        return None
-    now = now or utcnow()
-    if touch_due(token, now):
-        token.last_used_at = now
-    return token.user
+    return token.user if token else None
+
+
+def mark_token_used(session, token_id: int, now) -> None:
+    """Record a token's use, unless it was recorded within the last few minutes (a conditional
+    update: two requests at once write it once)."""
+    session.execute(update(ApiToken)
+                    .where(ApiToken.id == token_id,
+                           or_(ApiToken.last_used_at.is_(None),
+                               ApiToken.last_used_at < now - _TOUCH_EVERY))
+                    .values(last_used_at=now))
+    session.flush()
