@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_login(app)
 
     from .accounts import bp as accounts_bp
+    from .admin import bp as admin_bp
     from .awards import bp as awards_bp
     from .awards import api as _awards_api  # noqa: F401
     from .calendars import bp as calendars_bp
@@ -41,10 +42,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .registrations import api as _registrations_api  # noqa: F401
     from .checkin import api as _checkin_api  # noqa: F401
     from .registrations import bp as registrations_bp
-    from .accounts import api as _accounts_api  # noqa: F401  (API endpoints)
     from .events import api as _events_api  # noqa: F401
 
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(ngos_bp)
     app.register_blueprint(registrations_bp)

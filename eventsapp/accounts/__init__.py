@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from . import admin, routes  # noqa: E402,F401  (registers the views)
+from . import routes  # noqa: E402,F401  (registers the views)

@@ -9,7 +9,7 @@ from . import bp, services
 from .permissions import login_required_any, public
 
 HOME_ENDPOINTS = {
-    Role.admin: "accounts.admin_home",
+    Role.admin: "admin.home",
     Role.organizer: "events.organizer_home",
     Role.secretary: "registrations.secretary_home",
     Role.door: "checkin.door_home",

@@ -76,4 +76,4 @@ def init_api(app) -> Api:
     return api
 
 
-from . import auth  # noqa: E402,F401
+from . import auth, me  # noqa: E402,F401

@@ -1,10 +1,10 @@
-"""API endpoints about the caller."""
+"""The caller: who the token belongs to."""
 from flask import g
 
-from ..api import bp
-from ..api.auth import token_required
-from ..api.schema import Enum, Schema, fields
-from .models import Role
+from ..accounts.models import Role
+from . import bp
+from .auth import token_required
+from .schema import Enum, Schema, fields
 
 
 class NamedSchema(Schema):

@@ -1,7 +1,11 @@
-"""Admin pages: users, roles, organizing bodies."""
+"""Admin pages: users, roles, organizing bodies, and the admin's home with counts across domains."""
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 
+from ..accounts import services
+from ..accounts.forms import BodyForm, PasswordResetForm, UserForm
+from ..accounts.models import ROLE_LABELS, OrganizingBody, Role, User
+from ..accounts.permissions import role_required
 from ..events import services as events
 from ..extensions import db
 from ..forms import choices
@@ -10,10 +14,7 @@ from ..paging import page_arg
 from ..persian import normalize_text, to_latin_digits
 from ..places import services as places
 from ..places.models import County, Province
-from . import bp, services
-from .forms import BodyForm, PasswordResetForm, UserForm
-from .models import ROLE_LABELS, OrganizingBody, Role, User
-from .permissions import role_required
+from . import bp
 
 PAGE_SIZE = 50
 
@@ -33,7 +34,7 @@ def _place_choices(form):
 
 @bp.route("/admin/")
 @role_required("admin")
-def admin_home():
+def home():
     counts = {
         role: n for role, n in db.session.execute(
             select(User.role, func.count(User.id)).group_by(User.role))
@@ -52,7 +53,7 @@ def admin_home():
 
 @bp.route("/admin/users")
 @role_required("admin")
-def admin_users():
+def users():
     q = (request.args.get("q") or "").strip()
     role = request.args.get("role") or ""
     page = page_arg()
@@ -75,7 +76,7 @@ def _ngo_by_regno(regno):
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @role_required("admin")
-def admin_user_new():
+def user_new():
     form = UserForm()
     form.body_id.choices = _body_choices()
     if form.validate_on_submit():
@@ -99,13 +100,13 @@ def admin_user_new():
                     flash(f"کاربر «{user.username}» ساخته شد.", "success")
                 else:
                     flash(f"کاربر «{user.username}» ساخته شد. گذرواژهٔ او: {password}", "success")
-                return redirect(url_for(".admin_user_edit", user_id=user.id))
+                return redirect(url_for(".user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
 @bp.route("/admin/users/<id:user_id>", methods=["GET", "POST"])
 @role_required("admin")
-def admin_user_edit(user_id):
+def user_edit(user_id):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     form.body_id.choices = _body_choices()
@@ -128,14 +129,14 @@ def admin_user_edit(user_id):
             else:
                 db.session.commit()
                 flash("تغییرات ذخیره شد.", "success")
-                return redirect(url_for(".admin_user_edit", user_id=user.id))
+                return redirect(url_for(".user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user,
                            reset_form=PasswordResetForm())
 
 
 @bp.route("/admin/users/<id:user_id>/password", methods=["POST"])
 @role_required("admin")
-def admin_user_password(user_id):
+def user_password(user_id):
     user = db.get_or_404(User, user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
@@ -150,12 +151,12 @@ def admin_user_password(user_id):
             flash(f"گذرواژهٔ «{user.username}» عوض شد و نشست‌های او بسته شد.{shown}", "success")
     else:
         flash("درخواست نامعتبر است؛ صفحه را دوباره باز کنید.", "error")
-    return redirect(url_for(".admin_user_edit", user_id=user.id))
+    return redirect(url_for(".user_edit", user_id=user.id))
 
 
 @bp.route("/admin/bodies")
 @role_required("admin")
-def admin_bodies():
+def bodies():
     bodies = db.session.scalars(select(OrganizingBody).order_by(OrganizingBody.name)).all()
     return render_template("admin/bodies.html", bodies=bodies)
 
@@ -163,7 +164,7 @@ def admin_bodies():
 @bp.route("/admin/bodies/new", methods=["GET", "POST"], defaults={"body_id": None})
 @bp.route("/admin/bodies/<id:body_id>", methods=["GET", "POST"])
 @role_required("admin")
-def admin_body_edit(body_id):
+def body_edit(body_id):
     body = db.get_or_404(OrganizingBody, body_id) if body_id else None
     form = BodyForm(obj=body)
     if request.method == "GET" and body:
@@ -181,6 +182,6 @@ def admin_body_edit(body_id):
         else:
             db.session.commit()
             flash("نهاد ذخیره شد.", "success")
-            return redirect(url_for(".admin_body_edit", body_id=saved.id))
+            return redirect(url_for(".body_edit", body_id=saved.id))
     return render_template("admin/body_form.html", form=form, body=body,
                            counties=places.counties_by_province(db.session))
