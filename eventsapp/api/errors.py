@@ -56,7 +56,11 @@ def http_error_response(exc_or_status):
     description = getattr(exc_or_status, "description", None)
     if status == 400 and isinstance(description, str) and not description.isascii():
         error, message = "invalid_json", description  # the request class's Persian sentence
-    return ApiError(status, error, message).response()
+    body, status = ApiError(status, error, message).response()
+    allowed = getattr(exc_or_status, "valid_methods", None)
+    if allowed:
+        body.headers["Allow"] = ", ".join(allowed)  # a 405 names what the address takes
+    return body, status
 
 
 # Until every domain's API is on schemas (issue 10): the hand-read JSON body.
