@@ -8,6 +8,7 @@ that the ids it tries sometimes exist.
 """
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from tests.conftest import api_headers
 
+PERSIAN = re.compile("[\u0600-\u06ff]")
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30"))
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
@@ -67,3 +69,40 @@ def run_schemathesis(base_url: str, headers: dict, report: Path) -> subprocess.C
 def test_schemathesis_finds_nothing_with_a_token_of_each_role(live_server, world, role, tmp_path):
     done = run_schemathesis(live_server, world[role], tmp_path / "report.ndjson")
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
+
+
+def _paths(spec, schema, prefix=""):
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    for name, prop in schema.get("properties", {}).items():
+        path = f"{prefix}.{name}" if prefix else name
+        yield path
+        inner = prop.get("items", prop)
+        if "$ref" in inner or "properties" in inner:
+            yield from _paths(spec, inner, path)
+
+
+def test_every_field_a_client_sends_has_a_persian_label(client):
+    """A refused field is named in Persian: each one the document lets a client send has a label."""
+    from eventsapp.api.schema import _label
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    missing = set()
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            fields = [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]
+            body = op.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                fields += list(_paths(spec, body["schema"]))
+            missing |= {(method, path, f) for f in fields if not PERSIAN.search(_label(f))}
+    assert not missing, sorted(missing)
+
+
+def test_the_document_lists_no_catch_all_answer(client):
+    """Every status is declared by its endpoint: no `default` response hides one."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            assert "default" not in op["responses"], (method, path)
+            if op.get("security"):
+                assert {"401", "403"} <= set(op["responses"]), (method, path)
