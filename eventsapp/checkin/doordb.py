@@ -40,6 +40,13 @@ _SQL = {
         SELECT e.status, e.checkin_before, e.checkin_after, d.date, d.start_time, d.end_time
         FROM events e LEFT JOIN event_days d ON d.event_id = e.id AND d.date = :today
         WHERE e.id = :event_id""",
+    # Read again under the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: FOR SHARE below), so
+    # a ticket or event cancelled since the unlocked reads is not checked in.
+    "recheck": """
+        SELECT r.status, e.status, e.checkin_before, e.checkin_after, d.date, d.start_time, d.end_time
+        FROM registrations r JOIN events e ON e.id = r.event_id
+        LEFT JOIN event_days d ON d.event_id = e.id AND d.date = :today
+        WHERE r.id = :registration_id""",
     "ticket": """
         SELECT r.id, r.event_id, r.status, r.full_name, r.role, n.name, e.title
         FROM registrations r JOIN events e ON e.id = r.event_id
@@ -68,6 +75,7 @@ _SQLITE_WRITER = threading.Lock()
 
 # psycopg's placeholders are %(name)s.
 _PG_SQL = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
+_PG_SQL["recheck"] += " FOR SHARE OF r, e"  # a cancel waits for the scan's commit, or the scan for it
 
 
 class DoorDb:
@@ -150,6 +158,16 @@ class DoorDb:
         """(registration id, event id, status, full name, role, NGO name, event title) or None."""
         row = self._one("ticket", {"code": code})
         return None if row is None else (row[0], row[1], RegStatus(row[2]), *row[3:])
+
+    def recheck(self, registration_id: int, today: date):
+        """(registration status, the event as ``event_today`` gives it) read in the write
+        transaction, the rows locked against a change until it ends; None when the
+        registration is gone."""
+        row = self._one("recheck", {"registration_id": registration_id, "today": self._date_in(today)})
+        if row is None:
+            return None
+        return RegStatus(row[0]), (EventStatus(row[1]), row[2], row[3], self._date_out(row[4]),
+                                   self._time_out(row[5]), self._time_out(row[6]))
 
     def earlier(self, registration_id: int, day: date):
         """(check-in id, when, gate, staff full name, staff username, device name) of the live

@@ -169,7 +169,7 @@ def record_scan(door: DoorDb, pending: PendingScan, *, staff_id=None, device_id=
     ``gate`` is as typed; «در شمالی» and «شمالی» are one gate.
     """
     gate = re.sub(r"^درِ?\s+", "", normalize_text(gate))[:60]
-    result, now = pending.result, pending.now
+    result, now = _recheck(door, pending), pending.now
     if result.verdict == Verdict.ok:
         day = to_tehran(now).date()
         new_id = door.insert_checkin(event_id=pending.event_id, registration_id=result.attendee.id,
@@ -183,6 +183,23 @@ def record_scan(door: DoorDb, pending: PendingScan, *, staff_id=None, device_id=
              code=pending.text[:200], verdict=result.verdict, staff_id=staff_id,
              device_id=device_id, gate=gate, now=now)
     return result
+
+
+def _recheck(door: DoorDb, pending: PendingScan) -> ScanResult:
+    """The verdict again, from the ticket and the event read under the write lock: the
+    decision was made from reads that held no lock, and an ``ok`` stands only if nothing it
+    rests on changed since (a ticket or event cancelled in between is not checked in)."""
+    result = pending.result
+    if result.verdict != Verdict.ok:
+        return result
+    fresh = door.recheck(result.attendee.id, to_tehran(pending.now).date())
+    if fresh is None:  # the registration is gone
+        return ScanResult(Verdict.unknown)
+    status, event = fresh
+    a = result.attendee
+    ticket = (a.id, pending.event_id, status, a.full_name, a.role, a.ngo, "")
+    return decide_scan(door, pending.event_id, pending.text, now=pending.now, event=event,
+                       ticket=ticket).result
 
 
 def _already(door: DoorDb, attendee: Attendee, day) -> ScanResult:
@@ -201,13 +218,16 @@ def _already(door: DoorDb, attendee: Attendee, day) -> ScanResult:
 
 
 def scan_now(engine, event_id: int, text: str, *, staff_id=None, gate: str = "", now=None,
-             touch_token_id=None) -> ScanResult:
+             touch_token_id=None, between=None) -> ScanResult:
     """Decide and record a scan on a pooled connection of its own, and commit: reads holding
-    no lock, then one short write transaction (on SQLite, ``BEGIN IMMEDIATE``), which also
-    records an API token's use when ``touch_token_id`` is given."""
+    no lock, then one short write transaction (on SQLite, ``BEGIN IMMEDIATE``) in which the
+    verdict is checked again (``record_scan``), which also records an API token's use when
+    ``touch_token_id`` is given. ``between`` (tests) runs after the reads, before the lock."""
     now = now or utcnow()
     with doordb.checkout(engine) as door:
         pending = decide_scan(door, event_id, text, now=now)
+        if between is not None:
+            between()
         door.begin_write()
         if touch_token_id is not None:
             door.touch_token(touch_token_id, now)

@@ -217,3 +217,33 @@ def test_the_check_in_window_is_refused_out_of_range(db, workshop, before, after
     assert (event.checkin_before, event.checkin_after) == kept
     services.set_window(event, 0, 720)  # the bounds themselves are fine
     assert (event.checkin_before, event.checkin_after) == (0, 720)
+
+
+# --- the verdict is checked again under the write lock (issue 10, item 4) ----------------------
+
+@pytest.mark.parametrize("what", ["ticket", "event"])
+def test_a_ticket_or_event_cancelled_between_the_read_and_the_write_is_not_checked_in(db, workshop, what):
+    """The scan reads without a lock and decides ``ok``; before it takes the write lock, another
+    connection cancels the ticket (or the event). The scan is refused and nothing is let in."""
+    event, (zahra, _, _) = workshop
+
+    def cancel_meanwhile():  # the test's session is another connection than the scan's
+        if what == "ticket":
+            registrations.cancel(db.session, zahra)
+        else:
+            events.cancel(event, "برگزار نمی‌شود")
+        db.session.commit()
+
+    result = services.scan_now(db.engine, event.id, zahra.ticket_code, gate="شمالی",
+                               now=at(DAY1, 9, 5), between=cancel_meanwhile)
+    assert result.verdict == (Verdict.cancelled if what == "ticket" else Verdict.closed)
+    db.session.rollback()  # the scan wrote on a connection of its own: read afresh
+    assert db.session.query(CheckIn).count() == 0
+    assert [e.verdict for e in db.session.query(ScanLog)] == [result.verdict]
+
+
+def test_without_a_change_in_between_the_scan_is_let_in(db, workshop):
+    event, (zahra, _, _) = workshop
+    result = services.scan_now(db.engine, event.id, zahra.ticket_code, now=at(DAY1, 9, 5),
+                               between=lambda: None)
+    assert result.verdict == Verdict.ok and result.checkin_id
