@@ -5,6 +5,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
+from . import static_files
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .requests import Request
 
@@ -61,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     jalali.register_template_filters(app)
     cli.register(app)
     _security_headers(app)
+    static_files.init_static(app)
     return app
 
 
@@ -150,8 +152,6 @@ def _security_headers(app):
             # Pages of a signed-in user, API answers and exports carry national IDs and mobiles:
             # neither the browser's cache nor a proxy keeps them.
             response.headers["Cache-Control"] = "no-store"
-        if request.path.startswith("/static/vendor/fonts/"):
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
 
 
