@@ -15,6 +15,7 @@ from ..places.models import County, Province
 from .models import (AUDIENCE_LABELS, KIND_LABELS, OFFICIAL_ROLE_LABELS, Audience, Event,
                      EventKind, Occasion, OfficialRole)
 from .services import DayInput, EventInput, OfficialInput
+from ..dbtypes import persian_order
 
 
 def _int_or_none(value):
@@ -76,7 +77,7 @@ class EventForm(BaseForm):
         self.county_id.choices = choices(self._counties(session, self.province_id.data), blank="—")
         self.audience_county_id.choices = choices(
             self._counties(session, self.audience_province_id.data), blank="—")
-        occasions = session.scalars(select(Occasion).where(Occasion.active.is_(True)).order_by(Occasion.name))
+        occasions = session.scalars(select(Occasion).where(Occasion.active.is_(True)).order_by(persian_order(Occasion.name)))
         self.occasion_id.choices = choices(((o.id, o.name) for o in occasions), blank="بدون مناسبت")
         if bodies is not None:
             self.body_id.choices = choices(((b.id, b.name) for b in bodies), blank="—")
@@ -86,7 +87,7 @@ class EventForm(BaseForm):
         if not province_id:
             return []
         return [(c.id, c.name) for c in session.scalars(
-            select(County).where(County.province_id == province_id).order_by(County.name))]
+            select(County).where(County.province_id == province_id).order_by(persian_order(County.name)))]
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)

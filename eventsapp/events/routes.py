@@ -13,6 +13,7 @@ from ..places.models import County
 from . import bp, services
 from .forms import EventForm, OccasionForm, StatusForm
 from .models import KIND_LABELS, Event, EventKind, EventStatus, Occasion
+from ..dbtypes import persian_order
 
 PAGE_SIZE = 20
 
@@ -34,13 +35,13 @@ def _filter_context(f: services.EventFilter) -> dict:
     counties = []
     if f.province_id:
         counties = db.session.scalars(select(County).where(County.province_id == f.province_id)
-                                      .order_by(County.name)).all()
+                                      .order_by(persian_order(County.name))).all()
     return {
         "filters": f,
         "provinces": places.all_provinces(db.session),
         "counties": counties,
         "kinds": KIND_LABELS,
-        "occasions": db.session.scalars(select(Occasion).order_by(Occasion.name)).all(),
+        "occasions": db.session.scalars(select(Occasion).order_by(persian_order(Occasion.name))).all(),
         "county_map": places.counties_by_province(db.session),
     }
 
@@ -111,7 +112,7 @@ def organizer_home():
 
 def _bodies_for(user):
     if user.role == Role.admin:
-        return db.session.scalars(select(OrganizingBody).order_by(OrganizingBody.name)).all()
+        return db.session.scalars(select(OrganizingBody).order_by(persian_order(OrganizingBody.name))).all()
     return None
 
 
