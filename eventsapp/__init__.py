@@ -57,9 +57,11 @@ def create_app(config: dict | None = None) -> Flask:
     init_api(app)
 
     from . import cli, errors, jalali
+    from .forms import error_count
 
     errors.register(app)
     jalali.register_template_filters(app)
+    app.add_template_filter(error_count, "error_count")
     cli.register(app)
     _security_headers(app)
     static_files.init_static(app)

@@ -111,6 +111,54 @@ class EventForm(BaseForm):
                 ok = False
         return ok
 
+    # A service rule's field (events.services.problems) → this form's field name.
+    SERVICE_FIELDS = {"title": "title", "capacity": "capacity", "per_ngo_quota": "per_ngo_quota",
+                      "venue.name": "venue_name", "venue.province": "province_id",
+                      "venue.county": "county_id", "registration_opens_at": "registration_opens_date",
+                      "registration_closes_at": "registration_closes_date",
+                      "audience_province": "audience_province_id",
+                      "audience_county": "audience_county_id", "invited_ngos": "invited"}
+
+    def mark(self, refusal) -> bool:
+        """Puts every rule the service found broken next to its field (an end before the start
+        on that day's row); False when one of them has no field here to go to."""
+        filled = [d.form for d in self.days if not d.form.is_blank()]
+        return self._mark(getattr(refusal, "problems", None) or [refusal], filled)
+
+    def check_rules(self, session, problems_of) -> None:
+        """When the form itself has errors: the service's rules too, on what did parse, so that
+        every error shows at once (a field that has an error already keeps just that one)."""
+        complete = [d.form for d in self.days if not d.form.is_blank()
+                    and None not in (d.form.date.data, d.form.start.data, d.form.end.data)]
+        try:
+            data, _ = self.to_input(session)
+        except ValueError:  # a select with a value the form has already refused
+            return
+        data.days = [DayInput(f.date.data, f.start.data, f.end.data) for f in complete]
+        self._mark(problems_of(data), complete, only_new=True)
+
+    def _mark(self, found, days, only_new=False) -> bool:
+        officials = [o.form for o in self.officials if (o.form.name.data or o.form.title.data)]
+        placed = True
+        for problem in found:
+            target = self._field_for(problem.details.get("field", ""), days, officials)
+            if target is None:
+                placed = False
+            elif not (only_new and target.errors):
+                target.errors = list(target.errors) + [problem.message]
+        return placed
+
+    def _field_for(self, path, filled, officials):
+        found = re.fullmatch(r"(days|officials)\[(\d+)\]\.(\w+)", path)
+        if found:
+            rows, index, name = found.groups()
+            rows = filled if rows == "days" else officials
+            return getattr(rows[int(index)], name, None) if int(index) < len(rows) else None
+        if path == "days":
+            return (filled[0] if filled else self.days[0].form).date
+        name = self.SERVICE_FIELDS.get(path)
+        return getattr(self, name) if name else None
+
     def invited_numbers(self) -> list[str]:
         return [n for n in re.split(r"[\s,،؛;]+", to_latin_digits(self.invited.data or "")) if n]
 

@@ -117,8 +117,16 @@ def _bodies_for(user):
 
 
 def _render_form(form, event=None, status=200):
-    while len(form.days) < max(2, len([d for d in form.days if not d.form.is_blank()]) + 1):
-        form.days.append_entry()
+    """A form coming back after a refusal shows just the days that were filled in; a fresh one
+    (or an event's) has a spare empty day row, so that a second day can be added without
+    JavaScript."""
+    if request.method == "POST":
+        kept = [d for d in form.days if not d.form.is_blank()] or form.days.entries[:1]
+        form.days.entries = kept
+    else:
+        wanted = min(form.days.max_entries, max(2, len(form.days.entries) + 1))
+        while len(form.days) < wanted:
+            form.days.append_entry()
     return render_template("events/form.html", form=form, event=event,
                            county_map=places.counties_by_province(db.session)), status
 
@@ -138,6 +146,8 @@ def create():
         form.county_id.data = current_user.body.county_id
     form.fill_choices(db.session, places.all_provinces(db.session), bodies)
     if not form.validate_on_submit():
+        if request.method == "POST":
+            form.check_rules(db.session, services.problems)
         return _render_form(form, status=400 if request.method == "POST" else 200)
     body = current_user.body if bodies is None else db.session.get(OrganizingBody, form.body_id.data or 0)
     if body is None:
@@ -151,7 +161,8 @@ def create():
         event, conflicts = services.create_event(db.session, body, data, actor=current_user)
     except services.EventError as refusal:
         db.session.rollback()
-        flash(refusal.message, "error")
+        if not form.mark(refusal):
+            flash(refusal.message, "error")
         return _render_form(form, status=400)
     db.session.commit()
     flash("رویداد به صورت پیش‌نویس ذخیره شد. پس از بازبینی، آن را منتشر کنید.", "success")
@@ -176,6 +187,8 @@ def edit(event_id):
         flash(services.EventError(services.EventReason.not_editable, status=event.status.label).message, "error")
         return redirect(url_for(".detail", event_id=event.id))
     if not form.validate_on_submit():
+        if request.method == "POST":
+            form.check_rules(db.session, services.problems)
         return _render_form(form, event, status=400 if request.method == "POST" else 200)
     data, unknown = form.to_input(db.session)
     if unknown:
@@ -185,7 +198,8 @@ def edit(event_id):
         conflicts = services.update_event(db.session, event, data)
     except services.EventError as refusal:
         db.session.rollback()
-        flash(refusal.message, "error")
+        if not form.mark(refusal):
+            flash(refusal.message, "error")
         return _render_form(form, event, status=400)
     db.session.commit()
     flash("تغییرات ذخیره شد.", "success")

@@ -126,58 +126,74 @@ def _day_label(d: date) -> str:
     return format_date(d, "medium")
 
 
-def validate(data: EventInput) -> None:
-    """Every scheduling rule; raises EventError with the first one broken."""
+def problems(data: EventInput) -> list[EventError]:
+    """Every scheduling rule ``data`` breaks, in the form's order, each naming its field
+    (``title``, ``days[1].end``, ``officials[0].name``) so a form can mark them all at once."""
     data.title = normalize_text(data.title)
     data.venue_name = normalize_text(data.venue_name)
+    found: list[EventError] = []
+
+    def broken(reason, field, **details):
+        found.append(EventError(reason, field=field, **details))
+
     if not data.title:
-        raise EventError(EventReason.title_required)
+        broken(EventReason.title_required, "title")
     if not data.days:
-        raise EventError(EventReason.no_days)
+        broken(EventReason.no_days, "days")
     if len(data.days) > MAX_DAYS:
-        raise EventError(EventReason.too_many_days)
+        broken(EventReason.too_many_days, "days")
     seen: dict[date, DayInput] = {}
-    for day in sorted(data.days, key=lambda d: (d.date, d.start)):
+    for index, day in sorted(enumerate(data.days), key=lambda pair: (pair[1].date, pair[1].start)):
         if day.end <= day.start:
-            raise EventError(EventReason.end_before_start, day=_day_label(day.date))
-        if day.date in seen:
+            broken(EventReason.end_before_start, f"days[{index}].end", day=_day_label(day.date))
+        elif day.date in seen:
             other = seen[day.date]
             reason = (EventReason.overlapping_days if day.start < other.end
                       else EventReason.duplicate_day)
-            raise EventError(reason, day=_day_label(day.date))
-        seen[day.date] = day
+            broken(reason, f"days[{index}].date", day=_day_label(day.date))
+        seen.setdefault(day.date, day)
     if data.capacity is None or data.capacity < 1:
-        raise EventError(EventReason.capacity_below_one)
+        broken(EventReason.capacity_below_one, "capacity")
     if data.per_ngo_quota is not None:
         if data.per_ngo_quota < 1:
-            raise EventError(EventReason.quota_below_one)
-        if data.per_ngo_quota > data.capacity:
-            raise EventError(EventReason.quota_above_capacity)
+            broken(EventReason.quota_below_one, "per_ngo_quota")
+        elif data.capacity is not None and data.per_ngo_quota > data.capacity:
+            broken(EventReason.quota_above_capacity, "per_ngo_quota")
     if not data.venue_name:
-        raise EventError(EventReason.venue_required)
+        broken(EventReason.venue_required, "venue.name")
     if data.province is None:
-        raise EventError(EventReason.province_required)
-    if data.county is not None and data.county.province_id != data.province.id:
-        raise EventError(EventReason.county_mismatch)
-    first = min(data.days, key=lambda d: (d.date, d.start))
-    starts_at = local_datetime(first.date, first.start)
-    if data.registration_closes_at is not None and data.registration_closes_at > starts_at:
-        raise EventError(EventReason.closes_after_start,
-                         start=f"{_day_label(first.date)}، ساعت {format_time(first.start)}")
-    if (data.registration_opens_at is not None
-            and data.registration_opens_at >= (data.registration_closes_at or starts_at)):
-        raise EventError(EventReason.opens_after_closes)
+        broken(EventReason.province_required, "venue.province")
+    elif data.county is not None and data.county.province_id != data.province.id:
+        broken(EventReason.county_mismatch, "venue.county")
+    if data.days:
+        first = min(data.days, key=lambda d: (d.date, d.start))
+        starts_at = local_datetime(first.date, first.start)
+        if data.registration_closes_at is not None and data.registration_closes_at > starts_at:
+            broken(EventReason.closes_after_start, "registration_closes_at",
+                   start=f"{_day_label(first.date)}، ساعت {format_time(first.start)}")
+        elif (data.registration_opens_at is not None
+                and data.registration_opens_at >= (data.registration_closes_at or starts_at)):
+            broken(EventReason.opens_after_closes, "registration_opens_at")
     if data.audience == Audience.province and data.audience_province is None:
-        raise EventError(EventReason.audience_province_required)
+        broken(EventReason.audience_province_required, "audience_province")
     if data.audience == Audience.county and data.audience_county is None:
-        raise EventError(EventReason.audience_county_required)
+        broken(EventReason.audience_county_required, "audience_county")
     if data.audience == Audience.invited and not data.invited_ngos:
-        raise EventError(EventReason.invited_required)
-    for official in data.officials:
+        broken(EventReason.invited_required, "invited_ngos")
+    for index, official in enumerate(data.officials):
         official.name = normalize_text(official.name)
         official.title = normalize_text(official.title)
         if not official.name:
-            raise EventError(EventReason.official_name_required)
+            broken(EventReason.official_name_required, f"officials[{index}].name")
+    return found
+
+
+def validate(data: EventInput) -> None:
+    """Every scheduling rule; raises the first one broken, carrying all of them (``.problems``)."""
+    found = problems(data)
+    if found:
+        found[0].problems = found
+        raise found[0]
 
 
 # --- venues --------------------------------------------------------------------------------
@@ -305,7 +321,7 @@ def update_event(session, event: Event, data: EventInput, *, now=None):
     validate(data)
     if data.capacity < event.confirmed_count:
         raise EventError(EventReason.capacity_below_confirmed,
-                         confirmed=to_persian_digits(event.confirmed_count))
+                         confirmed=to_persian_digits(event.confirmed_count), field="capacity")
     now = now or utcnow()
     with session.no_autoflush:
         days_changed, venue_changed = _apply(session, event, data)
