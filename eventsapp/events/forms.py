@@ -4,7 +4,7 @@ from datetime import time
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, FieldList, FormField, SelectField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, SelectField, TextAreaField, ValidationError
 
 from ..forms import (BaseForm, ClockField, CountField, JalaliDateField, TextField, choices,
                      max_length, optional, required)
@@ -14,7 +14,7 @@ from ..persian import to_latin_digits
 from ..places.models import County, Province
 from .models import (AUDIENCE_LABELS, KIND_LABELS, OFFICIAL_ROLE_LABELS, Audience, Event,
                      EventKind, Occasion, OfficialRole)
-from .services import DayInput, EventInput, OfficialInput
+from .services import DayInput, EventError, EventInput, OfficialInput, parse_location
 from ..dbtypes import persian_order
 
 
@@ -54,6 +54,7 @@ class EventForm(BaseForm):
     days = FieldList(FormField(DayForm), min_entries=1, max_entries=31)
     venue_name = TextField("محل برگزاری", [required(), max_length(200)])
     venue_address = TextField("نشانی", [optional(), max_length(400)])
+    venue_location = TextField("موقعیت روی نقشه", [optional(), max_length(500)])
     province_id = SelectField("استان", coerce=_int_or_none, validate_choice=False)
     county_id = SelectField("شهرستان", coerce=_int_or_none, validate_choice=False)
     capacity = CountField("ظرفیت کل (نفر)")
@@ -88,6 +89,12 @@ class EventForm(BaseForm):
             return []
         return [(c.id, c.name) for c in session.scalars(
             select(County).where(County.province_id == province_id).order_by(persian_order(County.name)))]
+
+    def validate_venue_location(self, field):
+        try:
+            parse_location(field.data)
+        except EventError as refusal:
+            raise ValidationError(refusal.message) from None
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -159,6 +166,12 @@ class EventForm(BaseForm):
         name = self.SERVICE_FIELDS.get(path)
         return getattr(self, name) if name else None
 
+    def _location(self):
+        try:
+            return parse_location(self.venue_location.data)
+        except EventError:
+            return None  # refused by validate_venue_location already
+
     def invited_numbers(self) -> list[str]:
         return [n for n in re.split(r"[\s,،؛;]+", to_latin_digits(self.invited.data or "")) if n]
 
@@ -177,6 +190,7 @@ class EventForm(BaseForm):
             description=self.description.data or "",
             venue_name=self.venue_name.data or "",
             venue_address=self.venue_address.data or "",
+            venue_location=self._location(),
             province=session.get(Province, self.province_id.data) if self.province_id.data else None,
             county=session.get(County, self.county_id.data) if self.county_id.data else None,
             days=[DayInput(d.form.date.data, d.form.start.data, d.form.end.data)
@@ -210,6 +224,8 @@ class EventForm(BaseForm):
             "topic": event.topic, "description": event.description,
             "days": [{"date": d.date, "start": d.start_time, "end": d.end_time} for d in event.days],
             "venue_name": event.venue.name, "venue_address": event.venue.address,
+            "venue_location": (", ".join(f"{v:g}" for v in event.venue.location)
+                               if event.venue.location else ""),
             "province_id": event.venue.province_id, "county_id": event.venue.county_id,
             "capacity": event.capacity, "per_ngo_quota": event.per_ngo_quota,
             "registration_opens_date": opens.date() if opens else None,

@@ -3,6 +3,7 @@
 Plain functions over model objects; they flush, never commit; the clock comes in as ``now``.
 """
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Role
 from ..jalali import (format_date, format_time, from_jalali, local_datetime, month_weeks,
                       to_jalali, to_utc, utcnow)
-from ..persian import normalize_text, search_key, to_persian_digits
+from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
 from ..refusals import Refusal
 from .models import (Audience, Event, EventDay, EventKind, EventStatus, Invitation, Occasion,
                      OccasionCalendar, Official, OfficialRole, Venue)
@@ -47,6 +48,7 @@ class EventReason(str, enum.Enum):
     occasion_name_required = "occasion_name_required"
     occasion_name_taken = "occasion_name_taken"
     occasion_date_invalid = "occasion_date_invalid"
+    location_invalid = "location_invalid"
 
 
 class EventError(Refusal):
@@ -72,6 +74,7 @@ class EventError(Refusal):
         EventReason.not_editable: "رویداد «{status}» را نمی‌توان ویرایش کرد.",
         EventReason.capacity_below_confirmed: "{confirmed} نفر ثبت‌نام قطعی دارند؛ ظرفیت را کمتر از این نمی‌توان کرد.",
         EventReason.invalid_transition: "رویدادِ «{current}» را نمی‌توان «{target}» کرد.",
+        EventReason.location_invalid: "موقعیت را به شکل «۳۵٫۷۰۱۲، ۵۱٫۳۹۱۸» (عرض و طول جغرافیایی) بنویسید یا پیوند مکان را از نشان، بلد یا نقشهٔ دیگری بچسبانید؛ نقطه باید در ایران باشد.",
         EventReason.reason_required: "علت را بنویسید تا به ثبت‌نام‌کنندگان گفته شود.",
         EventReason.not_started: "رویدادی را که هنوز آغاز نشده نمی‌توان «برگزار شده» ثبت کرد.",
         EventReason.occasion_name_required: "نام مناسبت را بنویسید.",
@@ -108,6 +111,7 @@ class EventInput:
     capacity: int
     county: object | None = None  # County
     venue_address: str = ""
+    venue_location: tuple[float, float] | None = None  # (latitude, longitude); None keeps it
     topic: str = ""
     description: str = ""
     per_ngo_quota: int | None = None
@@ -212,6 +216,29 @@ def find_or_create_venue(session, name, address, province, county) -> Venue:
     return venue
 
 
+# Iran and its waters, with a margin: a point outside is a typo (latitude and longitude swapped).
+IRAN_BOUNDS = ((24.0, 40.5), (43.5, 63.5))
+
+
+def parse_location(text: str | None) -> tuple[float, float] | None:
+    """A point typed as «۳۵٫۷۰۱, ۵۱٫۳۹» (any digits, either decimal mark) or pasted as a map link
+    from Neshan, Balad, OpenStreetMap or Google Maps. None for blank; EventError when it is not a
+    point in Iran."""
+    text = to_latin_digits(text or "").replace("٫", ".").strip()
+    if not text:
+        return None
+    numbers = re.findall(r"-?\d{1,3}\.\d+", text)
+    if "mlat=" in text or "latitude=" in text or "@" in text or len(numbers) == 2:
+        pairs = [(float(a), float(b)) for a, b in zip(numbers, numbers[1:])]
+    else:
+        pairs = []
+    for lat, lon in pairs:
+        (lat_min, lat_max), (lon_min, lon_max) = IRAN_BOUNDS
+        if lat_min <= lat <= lat_max and lon_min <= lon <= lon_max:
+            return round(lat, 6), round(lon, 6)
+    raise EventError(EventReason.location_invalid, field="venue.location")
+
+
 @dataclass
 class VenueConflict:
     event: Event
@@ -264,6 +291,8 @@ def _apply_days(event: Event, days: list[DayInput]) -> bool:
 def _apply(session, event: Event, data: EventInput) -> tuple[bool, bool]:
     venue = find_or_create_venue(session, data.venue_name, data.venue_address, data.province,
                                  data.county)
+    if data.venue_location is not None:
+        venue.latitude, venue.longitude = data.venue_location
     venue_changed = event.venue is not None and event.venue is not venue
     event.venue = venue
     days_changed = _apply_days(event, data.days)
