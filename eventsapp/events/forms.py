@@ -4,7 +4,8 @@ from datetime import time
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, FieldList, FormField, SelectField, TextAreaField, ValidationError
+from wtforms import (BooleanField, FieldList, FormField, SelectField, SelectMultipleField, TextAreaField,
+                     ValidationError)
 
 from ..forms import (BaseForm, ClockField, CountField, JalaliDateField, TextField, choices,
                      max_length, optional, required)
@@ -69,6 +70,7 @@ class EventForm(BaseForm):
     invited = TextAreaField("شماره‌های ثبت سمن‌های دعوت‌شده", [optional(), max_length(20000)])
     requires_approval = BooleanField("ثبت‌نام‌ها پس از تأیید برگزارکننده قطعی شوند")
     occasion_id = SelectField("مناسبت", coerce=_int_or_none, validate_choice=False)
+    other_occasion_ids = SelectMultipleField("مناسبت‌های دیگر", coerce=int, validate_choice=False)
     officials = FieldList(FormField(OfficialForm), min_entries=1, max_entries=30)
 
     def fill_choices(self, session, provinces, bodies=None):
@@ -79,7 +81,9 @@ class EventForm(BaseForm):
         self.audience_county_id.choices = choices(
             self._counties(session, self.audience_province_id.data), blank="—")
         occasions = session.scalars(select(Occasion).where(Occasion.active.is_(True)).order_by(persian_order(Occasion.name)))
+        occasions = list(occasions)
         self.occasion_id.choices = choices(((o.id, o.name) for o in occasions), blank="بدون مناسبت")
+        self.other_occasion_ids.choices = [(o.id, o.name) for o in occasions]
         if bodies is not None:
             self.body_id.choices = choices(((b.id, b.name) for b in bodies), blank="—")
 
@@ -209,6 +213,8 @@ class EventForm(BaseForm):
             invited_ngos=ngos,
             requires_approval=self.requires_approval.data,
             occasion=session.get(Occasion, self.occasion_id.data) if self.occasion_id.data else None,
+            other_occasions=list(session.scalars(select(Occasion).where(
+                Occasion.id.in_(self.other_occasion_ids.data or [])))),
             officials=[OfficialInput(o.form.name.data, o.form.title.data or "", OfficialRole(o.form.role.data))
                        for o in self.officials if (o.form.name.data or o.form.title.data)],
         )
@@ -238,6 +244,7 @@ class EventForm(BaseForm):
             "invited": "\n".join(i.ngo.registration_no for i in event.invitations),
             "requires_approval": event.requires_approval,
             "occasion_id": event.occasion_id,
+            "other_occasion_ids": [o.id for o in event.other_occasions],
             "officials": [{"name": o.name, "title": o.title, "role": o.role.value}
                           for o in event.officials] or [{}],
         })
@@ -250,7 +257,8 @@ class StatusForm(BaseForm):
 
 class OccasionForm(BaseForm):
     name = TextField("نام مناسبت", [required(), max_length(200)])
-    calendar = SelectField("تقویم", choices=choices([("jalali", "هجری شمسی"), ("gregorian", "میلادی")]))
+    calendar = SelectField("تقویم", choices=choices([("jalali", "هجری شمسی"), ("hijri", "هجری قمری"),
+                                                    ("gregorian", "میلادی")]))
     month = CountField("ماه (عدد)")
     day = CountField("روز")
     length_days = CountField("چند روز", default=1)

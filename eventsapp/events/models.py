@@ -88,6 +88,7 @@ OFFICIAL_ROLE_LABELS = {
 class OccasionCalendar(str, enum.Enum):
     jalali = "jalali"
     gregorian = "gregorian"
+    hijri = "hijri"  # lunar (هجری قمری): its day moves about 11 days earlier every solar year
 
 
 class Occasion(db.Model):
@@ -112,6 +113,13 @@ class Occasion(db.Model):
 
     def __str__(self):
         return self.name
+
+
+event_occasions = db.Table(
+    "event_occasions",
+    db.Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("occasion_id", ForeignKey("occasions.id"), primary_key=True, index=True),
+)
 
 
 class Venue(db.Model):
@@ -203,6 +211,9 @@ class Event(db.Model):
     body = relationship("OrganizingBody")
     venue: Mapped[Venue] = relationship()
     occasion: Mapped[Occasion | None] = relationship()
+    # More occasions the event also marks, besides its main ``occasion``.
+    other_occasions: Mapped[list[Occasion]] = relationship(secondary="event_occasions",
+                                                           order_by="Occasion.name")
     audience_province = relationship("Province", foreign_keys=[audience_province_id])
     audience_county = relationship("County", foreign_keys=[audience_county_id])
     days: Mapped[list["EventDay"]] = relationship(
@@ -215,6 +226,12 @@ class Event(db.Model):
     @property
     def is_multi_day(self) -> bool:
         return len(self.days) > 1
+
+    @property
+    def occasions(self) -> list[Occasion]:
+        """Every occasion the event marks: the main one first."""
+        main = [self.occasion] if self.occasion else []
+        return main + [o for o in self.other_occasions if o is not self.occasion]
 
     def __str__(self):
         return self.title

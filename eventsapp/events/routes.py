@@ -1,4 +1,6 @@
 """Event pages: the public list, month calendar and event page; organizers' forms and actions."""
+from datetime import timedelta
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -6,11 +8,13 @@ from sqlalchemy import select
 from ..accounts.models import OrganizingBody, Role
 from ..accounts.permissions import public, role_required
 from ..extensions import db
-from ..jalali import JalaliError, add_months, format_date, format_month, parse_date, to_jalali, today
+from ..jalali import (JalaliError, add_months, format_date, format_month, from_jalali, parse_date,
+                      to_jalali, today)
 from ..paging import page_arg
 from ..places import services as places
 from ..places.models import County
-from . import bp, services
+from ..persian import sort_key
+from . import bp, holidays, services
 from .forms import EventForm, OccasionForm, StatusForm
 from .models import KIND_LABELS, Event, EventKind, EventStatus, Occasion
 from ..dbtypes import persian_order
@@ -76,11 +80,13 @@ def calendar():
         jy, jm = current.year, current.month
     f = _filter_from_args()
     weeks = services.month_calendar(db.session, jy, jm, f)
+    days = [cell[0] for week in weeks for cell in week if cell]
+    marks = services.day_marks(db.session, days[0], days[-1])
     prev_y, prev_m = add_months(jy, jm, -1)
     next_y, next_m = add_months(jy, jm, 1)
     return render_template("events/calendar.html", weeks=weeks, title=format_month(jy, jm),
                            jy=jy, jm=jm, prev=(prev_y, prev_m), next=(next_y, next_m),
-                           today=today(), **_filter_context(f))
+                           marks=marks, today=today(), **_filter_context(f))
 
 
 def _load(event_id) -> Event:
@@ -255,10 +261,18 @@ def occasions_near():
 @bp.route("/admin/occasions")
 @role_required("admin")
 def occasions():
-    items = db.session.scalars(select(Occasion).order_by(Occasion.calendar, Occasion.month, Occasion.day)).all()
-    jy = to_jalali(today()).year
+    """Every occasion in the order its days come in a Jalali year (any year: ``?y=``), the
+    official holidays of that year beside them."""
+    current = to_jalali(today()).year
+    jy = request.args.get("y", type=int) or current
+    if not 1300 <= jy <= 1500:
+        jy = current
+    items = db.session.scalars(select(Occasion)).all()
     spans = {o.id: services.occasion_span(o, jy) for o in items}
-    return render_template("events/occasions.html", occasions=items, spans=spans, jy=jy)
+    items.sort(key=lambda o: (spans[o.id][0], sort_key(o.name)))
+    first, last = from_jalali(jy, 1, 1), from_jalali(jy + 1, 1, 1) - timedelta(days=1)
+    return render_template("events/occasions.html", occasions=items, spans=spans, jy=jy,
+                           current=current, holidays=holidays.between(first, last))
 
 
 @bp.route("/admin/occasions/new", methods=["GET", "POST"], defaults={"occasion_id": None})

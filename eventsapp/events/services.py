@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
+from hijridate import Gregorian, Hijri
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Role
@@ -15,8 +16,9 @@ from ..jalali import (format_date, format_time, from_jalali, local_datetime, mon
                       to_jalali, to_utc, utcnow)
 from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
 from ..refusals import Refusal
+from . import holidays
 from .models import (Audience, Event, EventDay, EventKind, EventStatus, Invitation, Occasion,
-                     OccasionCalendar, Official, OfficialRole, Venue)
+                     OccasionCalendar, Official, OfficialRole, Venue, event_occasions)
 
 MAX_DAYS = 31
 
@@ -123,6 +125,7 @@ class EventInput:
     invited_ngos: list = field(default_factory=list)
     requires_approval: bool = False
     occasion: Occasion | None = None
+    other_occasions: list = field(default_factory=list)  # more Occasions, besides the main one
     officials: list[OfficialInput] = field(default_factory=list)
 
 
@@ -251,6 +254,13 @@ class VenueConflict:
                 f"«{self.event.title}» رزرو شده است.")
 
 
+def warnings(session, event: Event, days) -> list:
+    """What to warn the organizer about (each has a ``message``), without refusing: the venue
+    booked by another event at the same hours, and days on a Friday or an official holiday."""
+    return (venue_conflicts(session, event.venue, days, exclude=event)
+            + holidays.days_off(d.date for d in days))
+
+
 def venue_conflicts(session, venue: Venue, days, exclude: Event | None = None) -> list[VenueConflict]:
     """Other live events at the same venue whose hours overlap these days."""
     if venue.id is None or not days:
@@ -319,6 +329,7 @@ def _apply(session, event: Event, data: EventInput) -> tuple[bool, bool]:
         event.invitations.append(Invitation(ngo=ngo))
     event.requires_approval = bool(data.requires_approval)
     event.occasion = data.occasion
+    event.other_occasions = [o for o in dict.fromkeys(data.other_occasions) if o is not data.occasion]
     event.officials.clear()
     for i, o in enumerate(data.officials):
         event.officials.append(Official(name=o.name, title=o.title, role=OfficialRole(o.role),
@@ -336,7 +347,7 @@ def create_event(session, body, data: EventInput, *, actor=None, now=None):
         _apply(session, event, data)
     session.add(event)
     session.flush()
-    return event, venue_conflicts(session, event.venue, data.days, exclude=event)
+    return event, warnings(session, event, data.days)
 
 
 EDITABLE = {EventStatus.draft, EventStatus.published, EventStatus.postponed}
@@ -344,7 +355,7 @@ EDITABLE = {EventStatus.draft, EventStatus.published, EventStatus.postponed}
 
 def update_event(session, event: Event, data: EventInput, *, now=None):
     """Change an event. A live event whose days or venue change keeps its registrations, says so
-    on its page, and raises its SEQUENCE. Returns the venue conflicts to warn about."""
+    on its page, and raises its SEQUENCE. Returns the warnings (venue conflicts, days off)."""
     if event.status not in EDITABLE:
         raise EventError(EventReason.not_editable, status=event.status.label)
     validate(data)
@@ -361,7 +372,7 @@ def update_event(session, event: Event, data: EventInput, *, now=None):
         what = {(True, True): "زمان و مکان", (True, False): "زمان", (False, True): "مکان"}
         event.change_note = f"{what[(days_changed, venue_changed)]} این رویداد تغییر کرده است."
     session.flush()
-    return venue_conflicts(session, event.venue, data.days, exclude=event)
+    return warnings(session, event, data.days)
 
 
 # Which status may follow which.
@@ -449,9 +460,24 @@ def occasion_span(occasion: Occasion, jy: int) -> tuple[date, date]:
         start = date(jy + 621, occasion.month, occasion.day)
         if to_jalali(start).year != jy:
             start = date(jy + 622, occasion.month, occasion.day)
+    elif occasion.calendar == OccasionCalendar.hijri:
+        start = _hijri_in_jalali_year(occasion.month, occasion.day, jy)
     else:
         start = from_jalali(jy, occasion.month, occasion.day)
     return start, start + timedelta(days=occasion.length_days - 1)
+
+
+def _hijri_in_jalali_year(month: int, day: int, jy: int) -> date:
+    """The first Gregorian day of Jalali year ``jy`` that is ``day`` ``month`` of the lunar
+    calendar (the Umm al-Qura tables; Iran's official lunar calendar, fixed by sighting, can be a
+    day off — the official holidays come from their own maintained data)."""
+    first = from_jalali(jy, 1, 1)
+    hy = Gregorian.fromdate(first).to_hijri().year
+    for year in (hy, hy + 1):
+        found = Hijri(year, month, day).to_gregorian()
+        if found >= first:
+            return found
+    raise AssertionError("a lunar year is shorter than a solar one")
 
 
 def save_occasion(session, occasion: Occasion | None, *, name, calendar, month, day,
@@ -469,6 +495,8 @@ def save_occasion(session, occasion: Occasion | None, *, name, calendar, month, 
     if calendar == OccasionCalendar.jalali:
         # Esfand 30 exists only in leap years; months 7–11 have 30 days.
         valid = 1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30 if month <= 11 else 29)
+    elif calendar == OccasionCalendar.hijri:
+        valid = 1 <= month <= 12 and 1 <= day <= 29  # a lunar month has 29 or 30 days
     else:
         try:
             date(2001, month, day)  # a common year: 29 February is not yearly
@@ -535,7 +563,8 @@ def _filtered(query, f: EventFilter | None):
     if f.kind:
         query = query.where(Event.kind == EventKind(f.kind))
     if f.occasion_id:
-        query = query.where(Event.occasion_id == f.occasion_id)
+        others = select(event_occasions.c.event_id).where(event_occasions.c.occasion_id == f.occasion_id)
+        query = query.where((Event.occasion_id == f.occasion_id) | Event.id.in_(others))
     return query
 
 
@@ -568,6 +597,31 @@ def drafts(limit: int = 20):
     """A query of draft events of every body, the latest first (the admin's home lists them)."""
     return (select(Event).where(Event.status == EventStatus.draft)
             .order_by(Event.starts_on.desc(), Event.id.desc()).limit(limit))
+
+
+@dataclass
+class DayMark:
+    """An official holiday or an occasion, to mark on a calendar day."""
+
+    kind: str  # "holiday" or "occasion"
+    name: str
+    occasion_id: int | None = None
+
+
+def day_marks(session, first: date, last: date) -> dict[date, list[DayMark]]:
+    """The official holidays and the active occasions of each day from ``first`` to ``last``."""
+    marks: dict[date, list[DayMark]] = {}
+    for day, names in holidays.between(first, last).items():
+        marks.setdefault(day, []).extend(DayMark("holiday", n) for n in names)
+    years = range(to_jalali(first).year - 1, to_jalali(last).year + 1)
+    for occasion in session.scalars(select(Occasion).where(Occasion.active.is_(True))):
+        for jy in years:
+            start, end = occasion_span(occasion, jy)
+            day = max(start, first)
+            while day <= min(end, last):
+                marks.setdefault(day, []).append(DayMark("occasion", occasion.name, occasion.id))
+                day += timedelta(days=1)
+    return marks
 
 
 def month_calendar(session, jy: int, jm: int, f: EventFilter | None = None):
