@@ -9,12 +9,11 @@ from wtforms import BooleanField, FieldList, FormField, SelectField, TextAreaFie
 from ..forms import (BaseForm, ClockField, CountField, JalaliDateField, TextField, choices,
                      max_length, optional, required)
 from ..jalali import local_datetime, to_tehran, to_utc
-from ..ngos.models import Ngo
 from ..persian import to_latin_digits
 from ..places.models import County, Province
 from .models import (AUDIENCE_LABELS, KIND_LABELS, OFFICIAL_ROLE_LABELS, Audience, Event,
                      EventKind, Occasion, OfficialRole)
-from .services import DayInput, EventInput, OfficialInput
+from .services import DayInput, EventInput, OfficialInput, invited_ngos
 
 
 def _int_or_none(value):
@@ -113,15 +112,12 @@ class EventForm(BaseForm):
     def invited_numbers(self) -> list[str]:
         return [n for n in re.split(r"[\s,،؛;]+", to_latin_digits(self.invited.data or "")) if n]
 
-    def to_input(self, session) -> tuple[EventInput, list[str]]:
-        """The parsed event, and registration numbers that matched no NGO."""
+    def to_input(self, session) -> EventInput:
+        """The parsed event; registration numbers that match no NGO are refused (unknown_ngo)."""
         def instant(d, t, default):
             return to_utc(local_datetime(d, t or default)) if d else None
 
-        numbers = self.invited_numbers()
-        ngos = list(session.scalars(select(Ngo).where(Ngo.registration_no.in_(numbers)))) if numbers else []
-        unknown = sorted(set(numbers) - {n.registration_no for n in ngos})
-        data = EventInput(
+        return EventInput(
             kind=EventKind(self.kind.data),
             title=self.title.data or "",
             topic=self.topic.data or "",
@@ -143,13 +139,12 @@ class EventForm(BaseForm):
                                if self.audience_province_id.data else None),
             audience_county=(session.get(County, self.audience_county_id.data)
                              if self.audience_county_id.data else None),
-            invited_ngos=ngos,
+            invited_ngos=invited_ngos(session, self.invited_numbers()),
             requires_approval=self.requires_approval.data,
             occasion=session.get(Occasion, self.occasion_id.data) if self.occasion_id.data else None,
             officials=[OfficialInput(o.form.name.data, o.form.title.data or "", OfficialRole(o.form.role.data))
                        for o in self.officials if (o.form.name.data or o.form.title.data)],
         )
-        return data, unknown
 
     @classmethod
     def for_event(cls, event: Event) -> "EventForm":
