@@ -1,19 +1,15 @@
-"""The events API's schemas: what comes in (validated before any service runs) and what goes
-out (serialised from the models); together they are the OpenAPI document of /api/v1/events.
-
-Dates in are ISO Gregorian, times Tehran wall-clock ``HH:MM``; instants go out to the second
-with Tehran's offset. Answers add the Jalali rendering of each date.
-"""
+"""The events API's schemas: they validate what comes in (dates ISO Gregorian, times Tehran's
+``HH:MM``), serialise what goes out (instants to the second with Tehran's offset, and the Jalali
+rendering of each date) and are the OpenAPI document of /api/v1/events."""
 import datetime as dt
 import re
 
-from flask import g, request, url_for
+from flask import g, url_for
 from marshmallow import missing, post_load
-from werkzeug.routing import BuildError
 
 from ..api import schema
 from ..api.schema import (Boolean, Enum, Id, Integer, List, Nested, PageQuery, PageSchema,
-                          Reference, Schema, ValidationError, add_labels, fields, reason)
+                          Reference, Schema, add_labels, fields, reason)
 from ..jalali import format_date, format_datetime, format_time, local_datetime, to_utc
 from . import services
 from .models import Audience, EventKind, EventStatus, OfficialRole
@@ -27,39 +23,38 @@ YEARS = "(192[2-9]|19[3-9][0-9]|20[0-9]{2}|21[01][0-9]|2120)"  # MIN/MAX_GREGORI
 SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 
 
-class Text(schema.Text):
-    """No NUL (PostgreSQL cannot store it); blank means only what JSON Schema's \\s matches."""
-
-    def __init__(self, max=None, *, blank=True, **kwargs):
-        super().__init__(max, blank=True, **kwargs)
-        self.blank = blank
-        self.metadata["pattern"] = "^[^\x00]*$" if blank else f"^[^\x00]*[^\x00{SPACE}][^\x00]*$"
-        if not blank:
-            self.metadata["minLength"] = 1
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ValidationError(reason("text"))
-        if not self.blank and not re.search(f"[^{SPACE}]", text):
-            raise ValidationError(reason("blank"))
-        return text
-
-
 class Patterned:
-    """A field whose documented pattern is checked too (a digit of another script, a year the
-    Jalali calendar here does not cover, an hour 25 are outside it)."""
+    """A field that checks the pattern it documents (a digit of another script, a year the Jalali
+    calendar here does not cover or an hour 25 are outside it)."""
 
     pattern = ""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.metadata["pattern"] = self.pattern
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or not re.search(self.pattern, value):
-            raise self.make_error("invalid")
+            raise self.make_error(self.mismatch(value))
         return super()._deserialize(value, attr, data, **kwargs)
+
+    def mismatch(self, value) -> str:
+        return "invalid"
+
+
+class Text(Patterned, schema.Text):
+    """No NUL (PostgreSQL cannot store it); blank is what JSON Schema's \\s matches, no more."""
+
+    default_error_messages = {"blank": reason("blank")}
+
+    def __init__(self, max=None, *, blank=True, **kwargs):
+        self.pattern = "^[^\x00]*$" if blank else f"^[^\x00]*[^\x00{SPACE}][^\x00]*$"
+        super().__init__(max, **kwargs)
+        if not blank:
+            self.metadata["minLength"] = 1
+
+    def mismatch(self, value) -> str:
+        return "invalid" if not isinstance(value, str) or "\x00" in value else "blank"
 
 
 class Date(Patterned, schema.Date):
@@ -200,11 +195,10 @@ def Ref(attribute=None):  # noqa: N802 (a field factory)
     return Nested(EventRefSchema, allow_none=True, attribute=attribute)
 
 
-def event_url(event) -> str:
-    try:
-        return url_for("events.detail", event_id=event.id, _external=True)
-    except BuildError:  # the page route not (yet) registered
-        return f"{request.url_root.rstrip('/')}/events/{event.id}"
+def jalali(get, style="long"):
+    """A Persian rendering of the date (or, with style None, the instant) ``get(obj)``."""
+    render = (lambda v: format_date(v, style)) if style else (lambda v: format_datetime(v) or None)
+    return derived(fields.String(allow_none=not style), lambda obj: render(get(obj)))
 
 
 class EventDaySchema(Schema):
@@ -213,8 +207,7 @@ class EventDaySchema(Schema):
     end = Time(attribute="end_time")
     starts_at = derived(Instant(), lambda d: local_datetime(d.date, d.start_time))
     ends_at = derived(Instant(), lambda d: local_datetime(d.date, d.end_time))
-    jalali = derived(fields.String(metadata={"example": "چهارشنبه ۲۳ مرداد ۱۳۹۸"}),
-                     lambda d: format_date(d.date, "long"))
+    jalali = jalali(lambda d: d.date)
     jalali_hours = derived(fields.String(), lambda d: f"{format_time(d.start_time)} تا "
                                                       f"{format_time(d.end_time)}")
 
@@ -232,30 +225,28 @@ def _span(event) -> str:
 
 
 class EventJalaliSchema(Schema):
-    starts_on = derived(fields.String(), lambda e: format_date(e.starts_on, "long"))
-    ends_on = derived(fields.String(), lambda e: format_date(e.ends_on, "long"))
+    starts_on = jalali(lambda e: e.starts_on)
+    ends_on = jalali(lambda e: e.ends_on)
     dates = derived(fields.String(), _span)
-    registration_opens_at = derived(fields.String(allow_none=True),
-                                    lambda e: format_datetime(e.registration_opens_at) or None)
-    registration_closes_at = derived(fields.String(allow_none=True),
-                                     lambda e: format_datetime(e.registration_closes_at) or None)
+    registration_opens_at = jalali(lambda e: e.registration_opens_at, None)
+    registration_closes_at = jalali(lambda e: e.registration_closes_at, None)
 
 
 class EventSchema(Schema):
     id = fields.Integer()
     kind = Enum(EventKind)
-    kind_label = derived(fields.String(), lambda e: e.kind.label)
+    kind_label = fields.String(attribute="kind.label")
     title = fields.String()
     topic = fields.String()
     description = fields.String()
     status = Enum(EventStatus)
-    status_label = derived(fields.String(), lambda e: e.status.label)
+    status_label = fields.String(attribute="status.label")
     status_reason = fields.String()
     body = Ref()
     venue = Nested(EventVenueSchema)
     days = fields.List(Nested(EventDaySchema))
-    starts_at = derived(Instant(), lambda e: services.starts_at(e))
-    ends_at = derived(Instant(), lambda e: services.ends_at(e))
+    starts_at = derived(Instant(), services.starts_at)
+    ends_at = derived(Instant(), services.ends_at)
     capacity = fields.Integer()
     per_ngo_quota = fields.Integer(allow_none=True)
     audience = Enum(Audience)
@@ -270,7 +261,8 @@ class EventSchema(Schema):
     changed_at = Instant(allow_none=True)
     change_note = fields.String()
     updated_at = Instant()
-    url = derived(fields.String(metadata={"format": "uri"}), event_url)
+    url = derived(fields.String(metadata={"format": "uri"}),
+                  lambda e: url_for("events.detail", event_id=e.id, _external=True))
     jalali = derived(Nested(EventJalaliSchema), lambda e: e)
     invited_ngos = derived(
         fields.List(fields.String(), metadata={"description": "only for its managers"}),

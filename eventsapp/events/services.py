@@ -313,8 +313,9 @@ def _apply(session, event: Event, data: EventInput) -> tuple[bool, bool]:
     return days_changed, venue_changed
 
 
-def create_event(session, body, data: EventInput, *, actor=None, now=None):
-    """A new draft event of ``body``. Returns (event, venue conflicts to warn about)."""
+def create_event(session, body, data: EventInput, *, actor=None, now=None, publish=False):
+    """A new draft event of ``body`` (published at once with ``publish``). Returns (event, venue
+    conflicts to warn about)."""
     validate(data)
     now = now or utcnow()
     event = Event(body=body, status=EventStatus.draft, created_by_id=getattr(actor, "id", None),
@@ -322,6 +323,8 @@ def create_event(session, body, data: EventInput, *, actor=None, now=None):
     with session.no_autoflush:
         _apply(session, event, data)
     session.add(event)
+    if publish:
+        set_status(event, EventStatus.published, now=now)
     session.flush()
     return event, venue_conflicts(session, event.venue, data.days, exclude=event)
 
@@ -329,9 +332,10 @@ def create_event(session, body, data: EventInput, *, actor=None, now=None):
 EDITABLE = {EventStatus.draft, EventStatus.published, EventStatus.postponed}
 
 
-def update_event(session, event: Event, data: EventInput, *, now=None):
-    """Change an event. A live event whose days or venue change keeps its registrations, says so
-    on its page, and raises its SEQUENCE. Returns the venue conflicts to warn about."""
+def update_event(session, event: Event, data: EventInput, *, now=None, status=None):
+    """Change an event (and then its ``status``, when another). A live event whose days or venue
+    change keeps its registrations, says so on its page, and raises its SEQUENCE. Returns the
+    venue conflicts to warn about."""
     if event.status not in EDITABLE:
         raise EventError(EventReason.not_editable, status=event.status.label)
     validate(data)
@@ -347,6 +351,8 @@ def update_event(session, event: Event, data: EventInput, *, now=None):
         event.changed_at = now
         what = {(True, True): "زمان و مکان", (True, False): "زمان", (False, True): "مکان"}
         event.change_note = f"{what[(days_changed, venue_changed)]} این رویداد تغییر کرده است."
+    if status is not None and status != event.status:
+        set_status(event, status, now=now)
     session.flush()
     return venue_conflicts(session, event.venue, data.days, exclude=event)
 
@@ -652,6 +658,13 @@ def _with_details(query):
     return query.options(selectinload(Event.days), selectinload(Event.venue).selectinload(Venue.county),
                          selectinload(Event.venue).selectinload(Venue.province),
                          selectinload(Event.body), selectinload(Event.occasion))
+
+
+def with_everything(query):
+    """``query`` loading all an event shows (officials, audience, invited NGOs) up front."""
+    return query.options(selectinload(Event.officials), selectinload(Event.audience_province),
+                         selectinload(Event.audience_county),
+                         selectinload(Event.invitations).selectinload(Invitation.ngo))
 
 
 def public_events(f: EventFilter | None = None, *, since: date | None = None,
