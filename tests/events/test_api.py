@@ -348,6 +348,8 @@ def test_unknown_ids_are_404(client, headers):
     for event_id in (0, 424242, 2**40, 10**30):
         assert_refused(client.get(f"{URL}/{event_id}", headers=headers), "not_found", 404)
     assert client.patch(f"{URL}/424242", json={}, headers=headers).status_code == 404
+    for event_id in (0, 2**31):  # refused by the router: 404 for every method, never a 405
+        assert_refused(client.patch(f"{URL}/{event_id}", json={}, headers=headers), "not_found", 404)
     assert client.post(f"{URL}/{10**30}/publish", headers=headers).status_code == 404
 
 
