@@ -10,12 +10,11 @@ from wtforms import (BooleanField, FieldList, FormField, SelectField, SelectMult
 from ..forms import (BaseForm, ClockField, CountField, JalaliDateField, TextField, choices,
                      max_length, optional, required)
 from ..jalali import local_datetime, to_tehran, to_utc
-from ..ngos.models import Ngo
 from ..persian import to_latin_digits
 from ..places.models import County, Province
 from .models import (AUDIENCE_LABELS, KIND_LABELS, OFFICIAL_ROLE_LABELS, Audience, Event,
                      EventKind, Occasion, OfficialRole)
-from .services import DayInput, EventError, EventInput, OfficialInput, parse_location
+from .services import DayInput, EventError, EventInput, OfficialInput, invited_ngos, parse_location
 from ..dbtypes import persian_order
 
 
@@ -123,7 +122,7 @@ class EventForm(BaseForm):
         return ok
 
     # A service rule's field (events.services.problems) → this form's field name.
-    SERVICE_FIELDS = {"title": "title", "capacity": "capacity", "per_ngo_quota": "per_ngo_quota",
+    SERVICE_FIELDS = {"body_id": "body_id", "title": "title", "capacity": "capacity", "per_ngo_quota": "per_ngo_quota",
                       "venue.name": "venue_name", "venue.province": "province_id",
                       "venue.county": "county_id", "registration_opens_at": "registration_opens_date",
                       "registration_closes_at": "registration_closes_date",
@@ -142,8 +141,8 @@ class EventForm(BaseForm):
         complete = [d.form for d in self.days if not d.form.is_blank()
                     and None not in (d.form.date.data, d.form.start.data, d.form.end.data)]
         try:
-            data, _ = self.to_input(session)
-        except ValueError:  # a select with a value the form has already refused
+            data = self.to_input(session)
+        except (ValueError, EventError):  # a select the form has refused, unknown invited NGOs
             return
         data.days = [DayInput(f.date.data, f.start.data, f.end.data) for f in complete]
         self._mark(problems_of(data), complete, only_new=True)
@@ -179,15 +178,12 @@ class EventForm(BaseForm):
     def invited_numbers(self) -> list[str]:
         return [n for n in re.split(r"[\s,،؛;]+", to_latin_digits(self.invited.data or "")) if n]
 
-    def to_input(self, session) -> tuple[EventInput, list[str]]:
-        """The parsed event, and registration numbers that matched no NGO."""
+    def to_input(self, session) -> EventInput:
+        """The parsed event; registration numbers that match no NGO are refused (unknown_ngo)."""
         def instant(d, t, default):
             return to_utc(local_datetime(d, t or default)) if d else None
 
-        numbers = self.invited_numbers()
-        ngos = list(session.scalars(select(Ngo).where(Ngo.registration_no.in_(numbers)))) if numbers else []
-        unknown = sorted(set(numbers) - {n.registration_no for n in ngos})
-        data = EventInput(
+        return EventInput(
             kind=EventKind(self.kind.data),
             title=self.title.data or "",
             topic=self.topic.data or "",
@@ -210,7 +206,7 @@ class EventForm(BaseForm):
                                if self.audience_province_id.data else None),
             audience_county=(session.get(County, self.audience_county_id.data)
                              if self.audience_county_id.data else None),
-            invited_ngos=ngos,
+            invited_ngos=invited_ngos(session, self.invited_numbers()),
             requires_approval=self.requires_approval.data,
             occasion=session.get(Occasion, self.occasion_id.data) if self.occasion_id.data else None,
             other_occasions=list(session.scalars(select(Occasion).where(
@@ -218,7 +214,6 @@ class EventForm(BaseForm):
             officials=[OfficialInput(o.form.name.data, o.form.title.data or "", OfficialRole(o.form.role.data))
                        for o in self.officials if (o.form.name.data or o.form.title.data)],
         )
-        return data, unknown
 
     @classmethod
     def for_event(cls, event: Event) -> "EventForm":

@@ -89,17 +89,10 @@ def calendar():
                            marks=marks, today=today(), **_filter_context(f))
 
 
-def _load(event_id) -> Event:
-    event = db.get_or_404(Event, event_id)
-    if not services.can_view(current_user, event):
-        abort(404)
-    return event
-
-
 @bp.route("/events/<id:event_id>")
 @public
 def detail(event_id):
-    event = _load(event_id)
+    event = services.load_event(db.session, current_user, event_id)
     return render_template("events/detail.html", event=event,
                            can_manage=services.can_manage(current_user, event),
                            closes_at=services.registration_closes_at(event),
@@ -155,20 +148,13 @@ def create():
         if request.method == "POST":
             form.check_rules(db.session, services.problems)
         return _render_form(form, status=400 if request.method == "POST" else 200)
-    body = current_user.body if bodies is None else db.session.get(OrganizingBody, form.body_id.data or 0)
-    if body is None:
-        form.body_id.errors = ["نهاد برگزارکننده را انتخاب کنید."]
-        return _render_form(form, status=400)
-    data, unknown = form.to_input(db.session)
-    if unknown:
-        form.invited.errors = [f"این شماره‌ها به هیچ سمنی نمی‌خورد: {'، '.join(unknown)}"]
-        return _render_form(form, status=400)
     try:
-        event, conflicts = services.create_event(db.session, body, data, actor=current_user)
+        body = services.body_for_new_event(db.session, current_user,
+                                           form.body_id.data if bodies is not None else None)
+        event, conflicts = services.create_event(db.session, body, form.to_input(db.session),
+                                                 actor=current_user)
     except services.EventError as refusal:
-        db.session.rollback()
-        if not form.mark(refusal):
-            flash(refusal.message, "error")
+        _refused(form, refusal)
         return _render_form(form, status=400)
     db.session.commit()
     flash("رویداد به صورت پیش‌نویس ذخیره شد. پس از بازبینی، آن را منتشر کنید.", "success")
@@ -176,11 +162,16 @@ def create():
     return redirect(url_for(".detail", event_id=event.id))
 
 
+def _refused(form, refusal: services.EventError) -> None:
+    """Every rule the service found broken beside the field it names (a day's end, the body,
+    the invited NGOs), or flashed when it names none the form has."""
+    db.session.rollback()
+    if not form.mark(refusal):
+        flash(refusal.message, "error")
+
+
 def _load_managed(event_id) -> Event:
-    event = db.get_or_404(Event, event_id)
-    if not services.can_manage(current_user, event):
-        abort(403 if services.can_view(current_user, event) else 404)
-    return event
+    return services.load_event(db.session, current_user, event_id, manage=True)
 
 
 @bp.route("/events/<id:event_id>/edit", methods=["GET", "POST"])
@@ -196,16 +187,10 @@ def edit(event_id):
         if request.method == "POST":
             form.check_rules(db.session, services.problems)
         return _render_form(form, event, status=400 if request.method == "POST" else 200)
-    data, unknown = form.to_input(db.session)
-    if unknown:
-        form.invited.errors = [f"این شماره‌ها به هیچ سمنی نمی‌خورد: {'، '.join(unknown)}"]
-        return _render_form(form, event, status=400)
     try:
-        conflicts = services.update_event(db.session, event, data)
+        conflicts = services.update_event(db.session, event, form.to_input(db.session))
     except services.EventError as refusal:
-        db.session.rollback()
-        if not form.mark(refusal):
-            flash(refusal.message, "error")
+        _refused(form, refusal)
         return _render_form(form, event, status=400)
     db.session.commit()
     flash("تغییرات ذخیره شد.", "success")

@@ -11,11 +11,13 @@ from sqlalchemy import and_, or_, select
 from hijridate import Gregorian, Hijri
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import Role
+from ..accounts.models import OrganizingBody, Role
 from ..jalali import (format_date, format_time, from_jalali, local_datetime, month_weeks,
                       to_jalali, to_utc, utcnow)
+from ..ngos.models import Ngo
 from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
-from ..refusals import Refusal
+from ..places.services import find_county, find_province
+from ..refusals import Access, AccessRefusal, Refusal
 from . import holidays
 from .models import (Audience, Event, EventDay, EventKind, EventStatus, Invitation, Occasion,
                      OccasionCalendar, Official, OfficialRole, Venue, event_occasions)
@@ -51,6 +53,19 @@ class EventReason(str, enum.Enum):
     occasion_name_taken = "occasion_name_taken"
     occasion_date_invalid = "occasion_date_invalid"
     location_invalid = "location_invalid"
+    body_required = "body_required"
+    unknown_body = "unknown_body"
+    unknown_province = "unknown_province"
+    unknown_county = "unknown_county"
+    unknown_ngo = "unknown_ngo"
+    unknown_occasion = "unknown_occasion"
+    dates_reversed = "dates_reversed"
+
+
+# Refusals that conflict with the event's current state (409); every other rule is a 422.
+CONFLICTS = {EventReason.not_editable, EventReason.invalid_transition,
+             EventReason.capacity_below_confirmed, EventReason.not_started,
+             EventReason.occasion_name_taken}
 
 
 class EventError(Refusal):
@@ -82,7 +97,24 @@ class EventError(Refusal):
         EventReason.occasion_name_required: "نام مناسبت را بنویسید.",
         EventReason.occasion_name_taken: "مناسبتی با این نام پیش‌تر ثبت شده است.",
         EventReason.occasion_date_invalid: "این روز و ماه در تقویم انتخاب‌شده هر سال وجود ندارد.",
+        EventReason.body_required: "نهاد برگزارکننده را انتخاب کنید.",
+        EventReason.unknown_body: "نهاد برگزارکننده‌ای با شناسهٔ {value} پیدا نشد.",
+        EventReason.unknown_province: "استانی با «{value}» پیدا نشد؛ نام، کد یا شناسهٔ یک استان را بفرستید.",
+        EventReason.unknown_county: "شهرستانی با «{value}» پیدا نشد؛ نام یا شناسهٔ یک شهرستان را بفرستید.",
+        EventReason.unknown_ngo: "این شماره‌های ثبت به هیچ سمنی نمی‌خورد: {numbers}",
+        EventReason.unknown_occasion: "مناسبتی با شناسهٔ {value} پیدا نشد.",
+        EventReason.dates_reversed: "«تا تاریخ» نمی‌تواند پیش از «از تاریخ» باشد.",
     }
+
+    @property
+    def status(self) -> int:
+        return 409 if self.reason in CONFLICTS else 422
+
+    def as_json(self) -> dict:
+        out = super().as_json()
+        if "unknown" in self.details:
+            out["unknown"] = self.details["unknown"]  # the registration numbers no NGO has
+        return out
 
 
 # --- input -------------------------------------------------------------------------------------
@@ -207,7 +239,7 @@ def validate(data: EventInput) -> None:
 
 def find_or_create_venue(session, name, address, province, county) -> Venue:
     """The venue with this (normalised) name in this county, created when new."""
-    key = search_key(name)
+    key = search_key(name)[:200]  # folding may lengthen it ("ß" → "ss"); the column holds 200
     query = select(Venue).where(Venue.name_key == key, Venue.province_id == province.id)
     query = query.where(Venue.county_id == county.id) if county else query.where(Venue.county_id.is_(None))
     venue = session.scalars(query).first()
@@ -337,8 +369,9 @@ def _apply(session, event: Event, data: EventInput) -> tuple[bool, bool]:
     return days_changed, venue_changed
 
 
-def create_event(session, body, data: EventInput, *, actor=None, now=None):
-    """A new draft event of ``body``. Returns (event, venue conflicts to warn about)."""
+def create_event(session, body, data: EventInput, *, actor=None, now=None, publish=False):
+    """A new draft event of ``body`` (published at once with ``publish``). Returns (event, venue
+    conflicts to warn about)."""
     validate(data)
     now = now or utcnow()
     event = Event(body=body, status=EventStatus.draft, created_by_id=getattr(actor, "id", None),
@@ -346,6 +379,8 @@ def create_event(session, body, data: EventInput, *, actor=None, now=None):
     with session.no_autoflush:
         _apply(session, event, data)
     session.add(event)
+    if publish:
+        set_status(event, EventStatus.published, now=now)
     session.flush()
     return event, warnings(session, event, data.days)
 
@@ -353,9 +388,10 @@ def create_event(session, body, data: EventInput, *, actor=None, now=None):
 EDITABLE = {EventStatus.draft, EventStatus.published, EventStatus.postponed}
 
 
-def update_event(session, event: Event, data: EventInput, *, now=None):
-    """Change an event. A live event whose days or venue change keeps its registrations, says so
-    on its page, and raises its SEQUENCE. Returns the warnings (venue conflicts, days off)."""
+def update_event(session, event: Event, data: EventInput, *, now=None, status=None):
+    """Change an event (and then its ``status``, when another). A live event whose days or venue
+    change keeps its registrations, says so on its page, and raises its SEQUENCE. Returns the
+    warnings (venue conflicts, days off)."""
     if event.status not in EDITABLE:
         raise EventError(EventReason.not_editable, status=event.status.label)
     validate(data)
@@ -371,6 +407,8 @@ def update_event(session, event: Event, data: EventInput, *, now=None):
         event.changed_at = now
         what = {(True, True): "زمان و مکان", (True, False): "زمان", (False, True): "مکان"}
         event.change_note = f"{what[(days_changed, venue_changed)]} این رویداد تغییر کرده است."
+    if status is not None and status != event.status:
+        set_status(event, status, now=now)
     session.flush()
     return warnings(session, event, data.days)
 
@@ -428,6 +466,128 @@ PUBLIC_STATUSES = (EventStatus.published, EventStatus.postponed, EventStatus.can
 
 def can_view(user, event: Event) -> bool:
     return event.status in PUBLIC_STATUSES or can_manage(user, event)
+
+
+def load_event(session, user, event_id: int, *, manage: bool = False) -> Event:
+    """The event ``user`` may see (and with ``manage``, change), for pages and API alike: 404
+    for an unknown event and for a draft they may not know exists, 403 for one they may see
+    but not change."""
+    event = session.get(Event, event_id)
+    if event is None or not can_view(user, event):
+        raise AccessRefusal(Access.not_found, "رویداد پیدا نشد.")
+    if manage and not can_manage(user, event):
+        raise AccessRefusal(Access.forbidden,
+                            "اجازهٔ تغییر این رویداد را ندارید؛ آن را نهاد دیگری برگزار می‌کند.")
+    return event
+
+
+def body_for_new_event(session, user, body_id: int | None = None) -> OrganizingBody:
+    """The body a new event of ``user`` belongs to: the one an admin names, an organizer's own."""
+    if user.role == Role.admin:
+        body = session.get(OrganizingBody, body_id) if body_id else None
+        if body is None:
+            if body_id:
+                raise EventError(EventReason.unknown_body, field="body_id", value=body_id)
+            raise EventError(EventReason.body_required, field="body_id")
+        return body
+    if user.body is None:
+        raise AccessRefusal(Access.forbidden, "حساب شما به هیچ نهاد برگزارکننده‌ای وصل نیست.")
+    if body_id is not None and body_id != user.body_id:
+        raise AccessRefusal(Access.forbidden, "رویداد را فقط برای نهاد خودتان می‌توانید بسازید.")
+    return user.body
+
+
+# --- what pages and API name by number or name ---------------------------------------------
+
+MAX_ID = 2**31 - 1
+FIELD_PATHS = {"province": "venue.province", "county": "venue.county"}  # as the API names them
+
+
+def _reference(value):
+    """An id (int, or a string of digits in any script), or a name; None for nothing."""
+    if isinstance(value, str):
+        value = to_latin_digits(value).strip()
+        if value.isascii() and value.isdigit():
+            value = int(value)
+        elif value.isdigit():
+            return 0  # digits no id is written in (such as "²"): nothing has it
+    if isinstance(value, int) and not 0 < value <= MAX_ID:
+        return 0  # beyond the database's integer: nothing has it
+    return None if value == "" else value
+
+
+def find_place(session, value, field: str, *, county: bool = False, within=None):
+    """The province (or ``county``, preferably ``within`` a province) named by id, code or
+    name; None for none; refused as unknown_province / unknown_county, naming ``field``, when
+    nothing matches. A county of another province is returned: the rules refuse it as
+    county_mismatch."""
+    ref = _reference(value)
+    if ref is None:
+        return None
+    if county:
+        place = (find_county(session, ref, within) or find_county(session, ref)) if ref else None
+    else:
+        place = find_province(session, ref) if ref else None
+    if place is None:
+        reason = EventReason.unknown_county if county else EventReason.unknown_province
+        raise EventError(reason, field=field, value=value)
+    return place
+
+
+def invited_ngos(session, numbers) -> list[Ngo]:
+    """The NGOs with these registration numbers (any digits); refused naming the unknown ones."""
+    wanted = {normalize_text(n) for n in numbers} - {""}
+    if not wanted:
+        return []
+    ngos = list(session.scalars(select(Ngo).where(Ngo.registration_no.in_(wanted))))
+    unknown = sorted(wanted - {n.registration_no for n in ngos})
+    if unknown:
+        raise EventError(EventReason.unknown_ngo, field="invited_ngos", unknown=unknown,
+                         numbers="، ".join(unknown))
+    return ngos
+
+
+def current_input(event: Event) -> EventInput:
+    """What the event is now, as an EventInput (a change is applied over it)."""
+    venue = event.venue
+    return EventInput(
+        kind=event.kind, title=event.title, topic=event.topic, description=event.description,
+        venue_name=venue.name, venue_address=venue.address, province=venue.province,
+        county=venue.county, capacity=event.capacity, per_ngo_quota=event.per_ngo_quota,
+        days=[DayInput(d.date, d.start_time, d.end_time) for d in event.days],
+        registration_opens_at=event.registration_opens_at,
+        registration_closes_at=event.registration_closes_at, audience=event.audience,
+        audience_province=event.audience_province, audience_county=event.audience_county,
+        invited_ngos=[i.ngo for i in event.invitations], requires_approval=event.requires_approval,
+        occasion=event.occasion, other_occasions=list(event.other_occasions),
+        officials=[OfficialInput(o.name, o.title, o.role) for o in event.officials])
+
+
+def event_input(session, fields: dict, event: Event | None = None) -> EventInput:
+    """An EventInput from named fields (as the API takes them: places by id, code or name,
+    invited NGOs by registration number, the occasion by id), over what ``event`` is now.
+    A new province without a county (venue or audience) drops the old county."""
+    data = current_input(event) if event is not None else EventInput(None, "", "", None, [], None)
+    fields = dict(fields)
+    for province, county in (("province", "county"), ("audience_province", "audience_county")):
+        if province in fields:
+            fields.setdefault(county, None)
+    for key in sorted(fields, key=lambda k: k.endswith("county")):  # provinces first
+        value = fields[key]
+        if key in ("province", "audience_province"):
+            value = find_place(session, value, FIELD_PATHS.get(key, key))
+        elif key in ("county", "audience_county"):
+            value = find_place(session, value, FIELD_PATHS.get(key, key), county=True,
+                               within=getattr(data, key.replace("county", "province")))
+        elif key == "invited_ngos":
+            value = invited_ngos(session, value)
+        elif key == "occasion_id":
+            key, value = "occasion", session.get(Occasion, value) if value else None
+            if value is None and fields["occasion_id"]:
+                raise EventError(EventReason.unknown_occasion, field="occasion_id",
+                                 value=to_persian_digits(fields["occasion_id"]))
+        setattr(data, key, value)
+    return data
 
 
 # --- times -------------------------------------------------------------------------------
@@ -574,9 +734,18 @@ def _with_details(query):
                          selectinload(Event.body), selectinload(Event.occasion))
 
 
+def with_everything(query):
+    """``query`` loading all an event shows (officials, audience, invited NGOs) up front."""
+    return query.options(selectinload(Event.officials), selectinload(Event.audience_province),
+                         selectinload(Event.audience_county),
+                         selectinload(Event.invitations).selectinload(Invitation.ngo))
+
+
 def public_events(f: EventFilter | None = None, *, since: date | None = None,
                   until: date | None = None):
     """A query of the events anyone may see, first day first; ``since``/``until`` bound the days."""
+    if since is not None and until is not None and until < since:
+        raise EventError(EventReason.dates_reversed, field="to")
     query = select(Event).where(Event.status.in_(PUBLIC_STATUSES))
     if since is not None:
         query = query.where(Event.ends_on >= since)

@@ -1,6 +1,7 @@
 """Event services: scheduling rules, venues, changes, status, permissions, times, occasions,
 the month calendar and the public listing. Every refusal is checked for its enum reason, its
 Persian message, and for having saved nothing."""
+import re
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -632,6 +633,118 @@ def test_can_manage_and_can_view(db, body, make_body, make_user):
         services.cancel(live, "علت", now=NOW)
         assert live.status == status
         assert services.can_view(None, live) and services.can_view(secretary, live)
+
+
+def test_load_event_hides_drafts_and_refuses_strangers(db, body, make_body, make_user):
+    """One load-and-authorise helper for pages and API: 404 for what the caller may not know
+    exists, 403 for what they may see but not change."""
+    from eventsapp.refusals import Access, AccessRefusal
+
+    draft = create(db, body)
+    live = published(db, body, days=[jday(1398, 6, 1)])
+    db.session.commit()
+    own, stranger = make_user("organizer", body=body), make_user("organizer", body=make_body(name="نهاد دیگر"))
+    secretary = make_user("secretary")
+    assert services.load_event(db.session, own, draft.id, manage=True) is draft
+    assert services.load_event(db.session, make_user("admin"), draft.id, manage=True) is draft
+    assert services.load_event(db.session, secretary, live.id) is live
+    for user, event_id, manage, reason, status in [
+            (stranger, draft.id, False, Access.not_found, 404),
+            (stranger, draft.id, True, Access.not_found, 404),
+            (secretary, draft.id, True, Access.not_found, 404),
+            (None, draft.id, False, Access.not_found, 404),
+            (own, 10**6, False, Access.not_found, 404),
+            (stranger, live.id, True, Access.forbidden, 403),
+            (secretary, live.id, True, Access.forbidden, 403)]:
+        with pytest.raises(AccessRefusal) as info:
+            services.load_event(db.session, user, event_id, manage=manage)
+        assert info.value.reason is reason and info.value.status == status
+        assert re.search("[\u0600-\u06ff]", info.value.message)
+
+
+def test_which_body_a_new_event_belongs_to(db, body, make_body, make_user):
+    from eventsapp.refusals import AccessRefusal
+
+    other = make_body(name="شهرداری منطقه ۲")
+    organizer, admin = make_user("organizer", body=body), make_user("admin")
+    assert services.body_for_new_event(db.session, organizer) is body
+    assert services.body_for_new_event(db.session, organizer, body.id) is body
+    assert services.body_for_new_event(db.session, admin, other.id) is other
+    with pytest.raises(AccessRefusal) as info:
+        services.body_for_new_event(db.session, organizer, other.id)
+    assert info.value.status == 403
+    for body_id, reason in ((None, R.body_required), (10**6, R.unknown_body)):
+        with pytest.raises(EventError) as info:
+            services.body_for_new_event(db.session, admin, body_id)
+        assert info.value.reason == reason and info.value.status == 422
+        assert info.value.as_json()["field"] == "body_id"
+
+
+def test_invited_ngos_by_registration_number_in_any_digits(db, make_ngo):
+    first, second = make_ngo(registration_no="12345"), make_ngo(registration_no="67890")
+    assert services.invited_ngos(db.session, []) == []
+    found = services.invited_ngos(db.session, ["12345", "۶۷۸۹۰", " 12345 "])
+    assert {n.id for n in found} == {first.id, second.id}
+    with pytest.raises(EventError) as info:
+        services.invited_ngos(db.session, ["12345", "333", "222"])
+    assert info.value.reason == R.unknown_ngo and info.value.status == 422
+    assert info.value.as_json()["unknown"] == ["222", "333"] and "222، 333" in info.value.message
+
+
+@pytest.mark.parametrize("value,found", [
+    ("تهران", "تهران"), ("tehran", "تهران"), (None, None), ("", None),
+    ("ناکجا", R.unknown_province), ("99999999999999999999", R.unknown_province),
+    (2**31 - 1, R.unknown_province), ("²", R.unknown_province)])
+def test_find_place_names_provinces_by_id_code_or_name(db, value, found):
+    if isinstance(found, R):
+        with pytest.raises(EventError) as info:
+            services.find_place(db.session, value, "venue.province")
+        assert info.value.reason == found and info.value.as_json()["field"] == "venue.province"
+    else:
+        place = services.find_place(db.session, value, "venue.province")
+        assert (place.name if place else None) == found
+    tehran = province()
+    assert services.find_place(db.session, str(tehran.id), "p") is tehran
+    from eventsapp.persian import to_persian_digits
+    assert services.find_place(db.session, to_persian_digits(str(tehran.id)), "p") is tehran
+    assert services.find_place(db.session, "ساری", "c", county=True).name == "ساری"
+
+
+def test_event_input_applies_fields_over_the_event(db, body, make_ngo):
+    """PATCH semantics: the fields sent change, the others stay; a new province without a
+    county drops the old county."""
+    event = create(db, body, audience=Audience.county, audience_county=county())
+    db.session.commit()
+    data = services.event_input(db.session, {"title": "تازه", "province": "مازندران"}, event)
+    assert data.title == "تازه" and data.capacity == event.capacity
+    assert data.province.name == "مازندران" and data.county is None
+    assert data.audience_county is event.audience_county  # not sent: kept
+    data = services.event_input(db.session, {"audience_county": "ساری", "audience_province": "مازندران"}, event)
+    assert data.audience_county.name == "ساری" and data.audience_province.name == "مازندران"
+    with pytest.raises(EventError) as info:
+        services.event_input(db.session, {"occasion_id": 10**6}, event)
+    assert info.value.reason == R.unknown_occasion and info.value.status == 422
+
+
+def test_refusals_answer_409_for_the_state_and_422_for_other_rules(db, body):
+    event = create(db, body)
+    services.cancel(event, "", now=NOW)
+    with pytest.raises(EventError) as info:
+        services.publish(event, now=NOW)
+    assert info.value.reason == R.invalid_transition and info.value.status == 409
+    with pytest.raises(EventError) as info:
+        services.update_event(db.session, event, event_input())
+    assert info.value.reason == R.not_editable and info.value.status == 409
+    with pytest.raises(EventError) as info:
+        services.validate(event_input(capacity=0))
+    assert info.value.reason == R.capacity_below_one and info.value.status == 422
+
+
+def test_a_long_venue_name_whose_key_folds_longer_is_saved(db, body):
+    """casefold makes "ß" "ss": the key is cut to its column, not refused by PostgreSQL."""
+    event = create(db, body, venue_name="ß" * 200)
+    db.session.commit()
+    assert len(event.venue.name) == 200 and len(event.venue.name_key) == 200
 
 
 # --- times -------------------------------------------------------------------------------------
