@@ -80,6 +80,7 @@ def _migrations_dir():
 def _import_models():
     """Every model, so that the metadata (and Alembic's autogenerate) sees the whole schema."""
     from .accounts import models as _a  # noqa: F401
+    from .audit import models as _au  # noqa: F401
     from .awards import models as _aw  # noqa: F401
     from .calendars import models as _cal  # noqa: F401
     from .checkin import models as _c  # noqa: F401
