@@ -129,7 +129,7 @@ def door_setup(event_id):
                 device = db.session.get(ScannerDevice, request.form.get("device_id", type=int) or 0)
                 if device is None or device.event_id != event.id:
                     abort(404)
-                services.revoke_device(device)
+                services.revoke_device(device, actor=current_user)
                 flash("توکن دستگاه باطل شد.", "success")
             elif action == "window":
                 window_form = WindowForm()
@@ -137,7 +137,8 @@ def door_setup(event_id):
                 if window_form.errors.get("csrf_token"):
                     flash(window_form.errors["csrf_token"][0], "error")
                 else:  # the service refuses a missing or out-of-range count
-                    services.set_window(event, window_form.before.data, window_form.after.data)
+                    services.set_window(event, window_form.before.data, window_form.after.data,
+                                        actor=current_user)
                     flash("بازهٔ پذیرش ذخیره شد.", "success")
             db.session.commit()
         except services.CheckinError as refusal:

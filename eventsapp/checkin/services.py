@@ -15,6 +15,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ..accounts.models import Role, User
+from ..audit import services as audit
+from ..audit.models import Action
 from ..events.models import Event, EventStatus
 from ..events.services import can_manage
 from ..ngos.models import Ngo
@@ -297,6 +299,8 @@ def undo(session, checkin: CheckIn, *, user, now=None) -> None:
                         code="", verdict=Verdict.undone, staff_id=user.id, gate=checkin.gate,
                         scanned_at=now))
     session.flush()
+    audit.record(session, user, Action.checkin_undo, checkin, {"undone_at": None},
+                 {"undone_at": now}, label=checkin.registration.full_name, now=now)
 
 
 # --- door staff and devices ----------------------------------------------------------------
@@ -357,22 +361,30 @@ def create_device(session, event: Event, name: str, *, actor=None) -> tuple[Scan
                            created_by_id=getattr(actor, "id", None))
     session.add(device)
     session.flush()
+    audit.record(session, actor, Action.device_create, device, None,
+                 {"name": device.name, "prefix": device.prefix}, body_id=event.body_id,
+                 event_id=event.id, label=device.name)
     return device, raw
 
 
 MAX_WINDOW_MINUTES = 720
 
 
-def set_window(event: Event, before: int | None, after: int | None) -> None:
+def set_window(event: Event, before: int | None, after: int | None, *, actor=None) -> None:
     """How many minutes before each day's start the door opens, and after its end it closes."""
     if not all(m is not None and 0 <= m <= MAX_WINDOW_MINUTES for m in (before, after)):
         raise CheckinError(CheckinReason.window_out_of_range)
+    was = audit.snapshot(event, ("checkin_before", "checkin_after"))
     event.checkin_before, event.checkin_after = before, after
+    audit.record(None, actor, Action.event_settings, event, was,
+                 audit.snapshot(event, ("checkin_before", "checkin_after")))
 
 
-def revoke_device(device: ScannerDevice, *, now=None) -> None:
+def revoke_device(device: ScannerDevice, *, now=None, actor=None) -> None:
     if device.revoked_at is None:
         device.revoked_at = now or utcnow()
+        audit.record(None, actor, Action.device_revoke, device, {"revoked_at": None},
+                     {"revoked_at": device.revoked_at}, label=device.name)
 
 
 # --- finding people at the door, and counts ------------------------------------------------

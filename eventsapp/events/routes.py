@@ -181,7 +181,7 @@ def edit(event_id):
         form.invited.errors = [f"این شماره‌ها به هیچ سمنی نمی‌خورد: {'، '.join(unknown)}"]
         return _render_form(form, event, status=400)
     try:
-        conflicts = services.update_event(db.session, event, data)
+        conflicts = services.update_event(db.session, event, data, actor=current_user)
     except services.EventError as refusal:
         db.session.rollback()
         flash(refusal.message, "error")
@@ -209,7 +209,8 @@ def change_status(event_id, target):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            services.set_status(event, EventStatus(target), reason=form.reason.data or "")
+            services.set_status(event, EventStatus(target), reason=form.reason.data or "",
+                                actor=current_user)
         except services.EventError as refusal:
             db.session.rollback()
             flash(refusal.message, "error")
@@ -260,7 +261,7 @@ def occasion_edit(occasion_id):
                                    calendar=form.calendar.data, month=form.month.data,
                                    day=form.day.data, length_days=form.length_days.data,
                                    description=form.description.data or "",
-                                   active=form.active.data)
+                                   active=form.active.data, actor=current_user)
         except services.EventError as refusal:
             db.session.rollback()
             flash(refusal.message, "error")

@@ -10,6 +10,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Role
+from ..audit import services as audit
+from ..audit.models import Action
 from ..jalali import (format_date, format_time, from_jalali, local_datetime, month_weeks,
                       to_jalali, to_utc, utcnow)
 from ..persian import normalize_text, search_key, to_persian_digits
@@ -281,6 +283,24 @@ def _apply(session, event: Event, data: EventInput) -> tuple[bool, bool]:
     return days_changed, venue_changed
 
 
+# What the audit log keeps of an event (besides its days, venue, officials and invitations).
+AUDITED = ("kind", "title", "topic", "description", "capacity", "per_ngo_quota",
+           "registration_opens_at", "registration_closes_at", "audience", "audience_province",
+           "audience_county", "requires_approval", "occasion")
+
+
+def audited(event: Event) -> dict:
+    """An event as the audit log compares it: fields, days with their hours, and the venue."""
+    venue = event.venue
+    return audit.snapshot(
+        event, AUDITED,
+        days=[{"date": d.date, "start": d.start_time, "end": d.end_time} for d in event.days],
+        venue=None if venue is None else {"name": venue.name, "address": venue.address,
+                                          "province": venue.province, "county": venue.county},
+        officials=[{"name": o.name, "title": o.title, "role": o.role} for o in event.officials],
+        invited_ngos=sorted(i.ngo.id if i.ngo is not None else i.ngo_id for i in event.invitations))
+
+
 def create_event(session, body, data: EventInput, *, actor=None, now=None):
     """A new draft event of ``body``. Returns (event, venue conflicts to warn about)."""
     validate(data)
@@ -291,13 +311,14 @@ def create_event(session, body, data: EventInput, *, actor=None, now=None):
         _apply(session, event, data)
     session.add(event)
     session.flush()
+    audit.record(session, actor, Action.event_create, event, None, audited(event), now=now)
     return event, venue_conflicts(session, event.venue, data.days, exclude=event)
 
 
 EDITABLE = {EventStatus.draft, EventStatus.published, EventStatus.postponed}
 
 
-def update_event(session, event: Event, data: EventInput, *, now=None):
+def update_event(session, event: Event, data: EventInput, *, now=None, actor=None):
     """Change an event. A live event whose days or venue change keeps its registrations, says so
     on its page, and raises its SEQUENCE. Returns the venue conflicts to warn about."""
     if event.status not in EDITABLE:
@@ -307,6 +328,7 @@ def update_event(session, event: Event, data: EventInput, *, now=None):
         raise EventError(EventReason.capacity_below_confirmed,
                          confirmed=to_persian_digits(event.confirmed_count))
     now = now or utcnow()
+    before = audited(event)
     with session.no_autoflush:
         days_changed, venue_changed = _apply(session, event, data)
     event.updated_at = now
@@ -316,6 +338,7 @@ def update_event(session, event: Event, data: EventInput, *, now=None):
         what = {(True, True): "زمان و مکان", (True, False): "زمان", (False, True): "مکان"}
         event.change_note = f"{what[(days_changed, venue_changed)]} این رویداد تغییر کرده است."
     session.flush()
+    audit.record(session, actor, Action.event_edit, event, before, audited(event), now=now)
     return venue_conflicts(session, event.venue, data.days, exclude=event)
 
 
@@ -330,7 +353,11 @@ TRANSITIONS = {
 NEEDS_REASON = {EventStatus.cancelled, EventStatus.postponed}
 
 
-def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None) -> None:
+STATUS_ACTIONS = {EventStatus.published: Action.event_publish, EventStatus.cancelled: Action.event_cancel,
+                  EventStatus.postponed: Action.event_postpone, EventStatus.completed: Action.event_complete}
+
+
+def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None, actor=None) -> None:
     target = EventStatus(target)
     if target not in TRANSITIONS[event.status]:
         raise EventError(EventReason.invalid_transition, current=event.status.label,
@@ -341,18 +368,21 @@ def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None)
     reason = normalize_text(reason)
     if target in NEEDS_REASON and event.status != EventStatus.draft and not reason:
         raise EventError(EventReason.reason_required)
+    before = {"status": event.status, "status_reason": event.status_reason}
     event.status = target
     event.status_reason = reason if target in NEEDS_REASON else ""
     event.updated_at = now
     event.sequence += 1
+    audit.record(None, actor, STATUS_ACTIONS[target], event, before,
+                 {"status": event.status, "status_reason": event.status_reason}, now=now)
 
 
-def publish(event, *, now=None):
-    set_status(event, EventStatus.published, now=now)
+def publish(event, *, now=None, actor=None):
+    set_status(event, EventStatus.published, now=now, actor=actor)
 
 
-def cancel(event, reason, *, now=None):
-    set_status(event, EventStatus.cancelled, reason=reason, now=now)
+def cancel(event, reason, *, now=None, actor=None):
+    set_status(event, EventStatus.cancelled, reason=reason, now=now, actor=actor)
 
 
 # --- who may do what ---------------------------------------------------------------------
@@ -409,8 +439,11 @@ def occasion_span(occasion: Occasion, jy: int) -> tuple[date, date]:
     return start, start + timedelta(days=occasion.length_days - 1)
 
 
+OCCASION_FIELDS = ("name", "calendar", "month", "day", "length_days", "description", "active")
+
+
 def save_occasion(session, occasion: Occasion | None, *, name, calendar, month, day,
-                  length_days=1, description="", active=True) -> Occasion:
+                  length_days=1, description="", active=True, actor=None) -> Occasion:
     """Create or change a yearly occasion; its date must exist every year."""
     name = normalize_text(name)
     if not name:
@@ -432,12 +465,15 @@ def save_occasion(session, occasion: Occasion | None, *, name, calendar, month, 
             valid = False
     if not valid or not 1 <= length_days <= 31:
         raise EventError(EventReason.occasion_date_invalid)
+    before = None if occasion is None else audit.snapshot(occasion, OCCASION_FIELDS)
     if occasion is None:
         occasion = Occasion()
         session.add(occasion)
     occasion.name, occasion.calendar, occasion.month, occasion.day = name, calendar, month, day
     occasion.length_days, occasion.description, occasion.active = length_days, normalize_text(description), active
     session.flush()
+    audit.record(session, actor, Action.occasion_edit if before else Action.occasion_create,
+                 occasion, before, audit.snapshot(occasion, OCCASION_FIELDS))
     return occasion
 
 
