@@ -96,6 +96,22 @@ ACTION_LABELS = {
     Action.award_revoke: "ابطال جایزه",
 }
 
+class ObjectType(str, enum.Enum):
+    """The types of object an entry can be about (the part of an action before its dot)."""
+
+    user = "user"
+    token = "token"
+    device = "device"
+    body = "body"
+    occasion = "occasion"
+    ngo = "ngo"
+    claim = "claim"
+    event = "event"
+    registration = "registration"
+    checkin = "checkin"
+    award = "award"
+
+
 OBJECT_TYPE_LABELS = {
     "user": "کاربر",
     "token": "توکن API",
@@ -136,6 +152,10 @@ class AuditEntry(db.Model):
     event_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+    @property
+    def actor(self) -> dict:
+        return {"id": self.actor_id, "name": self.actor_name}
 
     @property
     def action_enum(self) -> Action | None:

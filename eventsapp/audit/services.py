@@ -157,12 +157,17 @@ def entries_query(f: AuditFilter | None = None, *, body_id: int | None = None, a
     return q.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
-def page_of(session, query, page: int, per_page: int = 50):
-    """(entries of the page, total, pages)."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, -(-total // per_page))
-    rows = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return rows, total, pages
+def sees_all(user) -> bool:
+    """Admins see every entry; an organizer sees their body's entries only; nobody else any."""
+    return getattr(getattr(user, "role", None), "value", None) == "admin"
+
+
+def visible_entries(user, f: AuditFilter | None = None):
+    """The entries ``user`` may read, filtered, newest first."""
+    if sees_all(user):
+        return entries_query(f)
+    is_organizer = getattr(getattr(user, "role", None), "value", None) == "organizer"
+    return entries_query(f, body_id=user.body_id if is_organizer else None, all_bodies=False)
 
 
 def event_history(session, event_id: int, limit: int = 100) -> list[AuditEntry]:

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..accounts.models import OrganizingBody, Role
 from ..accounts.permissions import public, role_required
+from ..audit import services as audit
 from ..extensions import db
 from ..jalali import JalaliError, add_months, format_date, format_month, parse_date, to_jalali, today
 from ..paging import page_arg
@@ -93,8 +94,9 @@ def _load(event_id) -> Event:
 @public
 def detail(event_id):
     event = _load(event_id)
-    return render_template("events/detail.html", event=event,
-                           can_manage=services.can_manage(current_user, event),
+    manages = services.can_manage(current_user, event)
+    return render_template("events/detail.html", event=event, can_manage=manages,
+                           history=audit.event_history(db.session, event.id, 20) if manages else [],
                            closes_at=services.registration_closes_at(event),
                            status_form=StatusForm(), transitions=services.TRANSITIONS[event.status],
                            started=services.has_started(event))
