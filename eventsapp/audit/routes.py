@@ -7,7 +7,12 @@ from datetime import time, timedelta
 from flask import render_template, request
 from flask_login import current_user
 
+from ..accounts.models import BodyKind, Role
 from ..accounts.permissions import role_required
+from ..awards.models import AwardKind
+from ..events.models import Audience, EventKind, EventStatus, OfficialRole
+from ..ngos.models import NgoStatus
+from ..registrations.models import RegStatus
 from ..extensions import db
 from ..jalali import JalaliError, format_date, format_datetime, local_datetime, parse_date
 from ..persian import to_latin_digits, to_persian_digits
@@ -40,6 +45,14 @@ FIELD_LABELS = {
     "length_days": "چند روز",
 }
 
+# (object type, field) → the enum whose Persian label shows a stored value.
+ENUM_FIELDS = {
+    ("event", "status"): EventStatus, ("event", "kind"): EventKind, ("event", "audience"): Audience,
+    ("registration", "status"): RegStatus, ("user", "role"): Role, ("body", "kind"): BodyKind,
+    ("ngo", "status"): NgoStatus, ("award", "kind"): AwardKind,
+}
+CLAIM_STATUS = {"pending": "در انتظار", "approved": "پذیرفته", "rejected": "ردشده"}
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 
@@ -50,10 +63,18 @@ def audit_field(name) -> str:
 
 
 @bp.app_template_filter("audit_value")
-def audit_value(value) -> str:
-    """A stored value as people read it: Jalali dates and times, Persian digits."""
+def audit_value(value, object_type: str = "", field: str = "") -> str:
+    """A stored value as people read it: enum labels, Jalali dates and times, Persian digits."""
     from datetime import date, datetime
 
+    enum_cls = ENUM_FIELDS.get((object_type, field))
+    if enum_cls is not None and isinstance(value, str):
+        try:
+            return enum_cls(value).label
+        except ValueError:
+            pass
+    if object_type == "claim" and field == "status" and value in CLAIM_STATUS:
+        return CLAIM_STATUS[value]
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -69,6 +90,12 @@ def audit_value(value) -> str:
     if isinstance(value, list):
         return "؛ ".join(audit_value(v) for v in value)
     if isinstance(value, dict):
+        if {"name", "title", "role"} <= set(value):  # an official
+            try:
+                role = OfficialRole(value["role"]).label
+            except ValueError:
+                role = value["role"]
+            return f"{value['name']} ({role})"
         if {"date", "start", "end"} <= set(value):
             return f"{audit_value(value['date'])}، {to_persian_digits(value['start'])} تا {to_persian_digits(value['end'])}"
         if "name" in value:
