@@ -161,8 +161,18 @@ def decide_scan(door: DoorDb, event_id: int, text: str, *, now=None, event=None,
     return pending
 
 
+@dataclass
+class ManualBy:
+    """Who checked a person in by hand (typed the code or picked them from the search), and
+    the event's body: such a check-in is written to the audit log in the scan's transaction."""
+
+    id: int
+    name: str
+    body_id: int | None
+
+
 def record_scan(door: DoorDb, pending: PendingScan, *, staff_id=None, device_id=None,
-                gate: str = "") -> ScanResult:
+                gate: str = "", manual: ManualBy | None = None) -> ScanResult:
     """Write a decided scan: the check-in when it is ``ok``, and the scan log, in the
     connection's (write) transaction; the caller commits.
 
@@ -179,6 +189,12 @@ def record_scan(door: DoorDb, pending: PendingScan, *, staff_id=None, device_id=
                                      gate=gate)
         if new_id is not None:
             result.checkin_id, result.checked_in_at, result.gate = new_id, now, gate
+            if manual is not None:
+                door.audit(now=now, actor_id=manual.id, actor_name=manual.name,
+                           action=Action.checkin_manual.value, object_type="checkin",
+                           object_id=new_id, object_label=result.attendee.full_name,
+                           body_id=manual.body_id, event_id=pending.event_id,
+                           after={"day": day.isoformat(), "gate": gate, "registration_id": result.attendee.id})
         else:
             result = _already(door, result.attendee, day)
     door.log(event_id=pending.event_id, registration_id=result.registration_id,
@@ -220,7 +236,7 @@ def _already(door: DoorDb, attendee: Attendee, day) -> ScanResult:
 
 
 def scan_now(engine, event_id: int, text: str, *, staff_id=None, gate: str = "", now=None,
-             touch_token_id=None, between=None) -> ScanResult:
+             touch_token_id=None, between=None, manual: ManualBy | None = None) -> ScanResult:
     """Decide and record a scan on a pooled connection of its own, and commit: reads holding
     no lock, then one short write transaction (on SQLite, ``BEGIN IMMEDIATE``) in which the
     verdict is checked again (``record_scan``), which also records an API token's use when
@@ -233,7 +249,7 @@ def scan_now(engine, event_id: int, text: str, *, staff_id=None, gate: str = "",
         door.begin_write()
         if touch_token_id is not None:
             door.touch_token(touch_token_id, now)
-        result = record_scan(door, pending, staff_id=staff_id, gate=gate)
+        result = record_scan(door, pending, staff_id=staff_id, gate=gate, manual=manual)
         door.commit()
     return result
 

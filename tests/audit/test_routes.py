@@ -210,3 +210,47 @@ def test_api_is_in_the_openapi_document(client):
     assert set(operation["responses"]) == {"200", "400", "401", "403"}
     names = {p["name"] for p in operation["parameters"]}
     assert {"object_type", "object_id", "action", "from", "to", "page", "per_page"} <= names
+
+
+# --- the door: a check-in by hand is in the log, a camera scan is not ---------------------------
+
+@pytest.fixture
+def today_event(db, organizer, make_user):
+    from datetime import time as clock
+
+    from eventsapp.registrations import services as registrations
+
+    from .conftest import person
+
+    event, _ = events.create_event(db.session, organizer.body, event_input(
+        db, days=[events.DayInput(today(), clock(0, 1), clock(23, 59))], capacity=5), actor=organizer)
+    events.publish(event, actor=organizer)
+    secretary = make_user("secretary")
+    regs = registrations.register(db.session, event, secretary.ngo, [person(1), person(2)],
+                                  actor=secretary, now=utcnow() - timedelta(days=2))
+    db.session.commit()
+    return event, regs
+
+
+def test_a_check_in_by_hand_is_one_entry_and_a_camera_scan_none(client, db, organizer, today_event):
+    event, (typed, scanned) = today_event
+    login(client, organizer)
+    mark = db.session.query(AuditEntry).count()
+    answer = client.post(f"/events/{event.id}/scan/check",
+                         json={"code": scanned.ticket_code, "gate": "شمالی", "manual": False})
+    assert answer.get_json()["verdict"] == "ok"
+    assert db.session.query(AuditEntry).count() == mark
+    answer = client.post(f"/events/{event.id}/scan/check",
+                         json={"code": typed.ticket_code, "gate": "شمالی", "manual": True})
+    assert answer.get_json()["verdict"] == "ok"
+    entry = db.session.query(AuditEntry).order_by(AuditEntry.id.desc()).first()
+    assert (entry.action, entry.object_type, entry.actor_id, entry.actor_name) == (
+        "checkin.manual", "checkin", organizer.id, "علی رضایی")
+    assert (entry.event_id, entry.body_id, entry.object_label) == (event.id, event.body_id, typed.full_name)
+    assert entry.before is None
+    assert entry.after == {"day": today().isoformat(), "gate": "شمالی", "registration_id": typed.id}
+    assert entry.at.tzinfo is not None
+    # The same ticket again by hand: already in, nothing more written.
+    again = client.post(f"/events/{event.id}/scan/check", json={"code": typed.ticket_code, "manual": True})
+    assert again.get_json()["verdict"] == "already_checked_in"
+    assert db.session.query(AuditEntry).count() == mark + 1
