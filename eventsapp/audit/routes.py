@@ -11,7 +11,7 @@ from ..accounts.models import BodyKind, Role
 from ..accounts.permissions import role_required
 from ..awards.models import AwardKind
 from ..events.models import Audience, EventKind, EventStatus, OfficialRole
-from ..ngos.models import NgoStatus
+from ..ngos.models import ActivityField, NgoStatus
 from ..registrations.models import RegStatus
 from ..extensions import db
 from ..jalali import JalaliError, format_date, format_datetime, local_datetime, parse_date
@@ -75,6 +75,9 @@ def audit_value(value, object_type: str = "", field: str = "") -> str:
             pass
     if object_type == "claim" and field == "status" and value in CLAIM_STATUS:
         return CLAIM_STATUS[value]
+    if object_type == "ngo" and field == "fields" and isinstance(value, str):
+        codes = [c for c in value.split(",") if c in ActivityField.__members__]
+        return "، ".join(ActivityField(c).label for c in codes) or "—"
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):

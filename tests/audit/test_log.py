@@ -90,3 +90,15 @@ def test_postgresql_refuses_truncate_too(db, make_body):
     with pytest.raises(DatabaseError, match="append-only"):
         _raw(db, "TRUNCATE audit_entries")
     assert len(_entries(db)) == 1
+
+
+def test_values_are_shown_in_persian_with_jalali_dates():
+    from eventsapp.audit.routes import audit_value
+
+    assert audit_value("published", "event", "status") == "منتشرشده"
+    assert audit_value("confirmed", "registration", "status") == "قطعی"
+    assert audit_value("2026-12-04") == "۱۳ آذر ۱۴۰۵"
+    assert audit_value("2026-12-04T06:30:00+03:30") == "۱۳ آذر ۱۴۰۵، ساعت ۰۶:۳۰"
+    assert audit_value([{"date": "2026-12-04", "start": "09:00", "end": "12:00"}]) == "۱۳ آذر ۱۴۰۵، ۰۹:۰۰ تا ۱۲:۰۰"
+    assert audit_value({"name": "سالن", "address": "", "province": "تهران", "county": None}) == "سالن، تهران"
+    assert audit_value(45) == "۴۵" and audit_value(True) == "بله" and audit_value(None) == "—"
