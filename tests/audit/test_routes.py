@@ -254,3 +254,26 @@ def test_a_check_in_by_hand_is_one_entry_and_a_camera_scan_none(client, db, orga
     again = client.post(f"/events/{event.id}/scan/check", json={"code": typed.ticket_code, "manual": True})
     assert again.get_json()["verdict"] == "already_checked_in"
     assert db.session.query(AuditEntry).count() == mark + 1
+
+
+def test_an_import_in_chunks_is_one_entry_written_with_its_last_chunk(client, db, make_user, monkeypatch):
+    import io
+
+    from eventsapp.ngos import routes as ngo_routes
+
+    monkeypatch.setattr(ngo_routes, "CHUNK_ROWS", 1)
+    admin = make_user("admin", full_name="مدیر درون‌ریزی")
+    login(client, admin)
+    raw = "نام,شماره ثبت,استان\r\nالف,801,تهران\r\nب,802,تهران\r\n,803,تهران\r\n".encode()
+    response = client.post("/ngos/import", data={"file": (io.BytesIO(raw), "سمن‌ها.csv")},
+                           content_type="multipart/form-data")
+    token = response.location.rsplit("/", 1)[1]
+    imports = lambda: db.session.query(AuditEntry).filter_by(action="ngo.import").all()  # noqa: E731
+    assert client.post(f"/ngos/import/{token}/chunk?start=0").get_json()["done"] is False
+    assert imports() == []
+    assert client.post(f"/ngos/import/{token}/chunk?start=1").get_json()["done"] is True
+    assert client.post(f"/ngos/import/{token}/chunk?start=1").get_json()["done"] is True  # retried
+    [entry] = imports()
+    assert (entry.actor_id, entry.actor_name, entry.object_label) == (admin.id, "مدیر درون‌ریزی", "سمن‌ها.csv")
+    assert entry.after == {"file": "سمن‌ها.csv", "rows": 2, "added": 2, "updated": 0, "unchanged": 0,
+                           "skipped": 0}
