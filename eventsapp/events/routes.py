@@ -96,7 +96,7 @@ def detail(event_id):
     event = _load(event_id)
     manages = services.can_manage(current_user, event)
     return render_template("events/detail.html", event=event, can_manage=manages,
-                           history=audit.event_history(db.session, event.id, 20) if manages else [],
+                           history=audit.event_history(db.session, event.id, 10) if manages else [],
                            closes_at=services.registration_closes_at(event),
                            status_form=StatusForm(), transitions=services.TRANSITIONS[event.status],
                            started=services.has_started(event))
