@@ -32,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
+    from .audit import bp as audit_bp
+    from .audit import api as _audit_api  # noqa: F401
+    from .audit import routes as _audit_routes  # noqa: F401
     from .awards import bp as awards_bp
     from .awards import api as _awards_api  # noqa: F401
     from .calendars import bp as calendars_bp
@@ -47,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(ngos_bp)
     app.register_blueprint(registrations_bp)
@@ -84,6 +88,7 @@ def _migrations_dir():
 def _import_models():
     """Every model, so that the metadata (and Alembic's autogenerate) sees the whole schema."""
     from .accounts import models as _a  # noqa: F401
+    from .audit import models as _au  # noqa: F401
     from .awards import models as _aw  # noqa: F401
     from .calendars import models as _cal  # noqa: F401
     from .checkin import models as _c  # noqa: F401

@@ -110,7 +110,7 @@ def revoke_token(token_id):
     if token.user_id != current_user.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        services.revoke_api_token(token)
+        services.revoke_api_token(token, actor=current_user)
         db.session.commit()
         flash("توکن باطل شد.", "success")
     return redirect(url_for(".tokens"))

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
 
+from ..audit import services as audit
+from ..audit.models import Action
 from ..jalali import utcnow
 from ..persian import normalize_text, to_latin_digits
 from ..refusals import Refusal
@@ -83,8 +85,14 @@ def authenticate(session, username: str, password: str, *, now=None) -> User:
     return user
 
 
+USER_FIELDS = ("username", "full_name", "mobile", "role", "body", "ngo", "active")
+BODY_FIELDS = ("name", "kind", "province", "county")
+
+
 def create_user(session, *, username, password, role, full_name="", body=None, ngo=None,
-                mobile="") -> User:
+                mobile="", actor=None, audited=True) -> User:
+    """A new user. ``audited=False`` for a caller that writes its own entry (a secretary made
+    for an NGO, an approved claim)."""
     username = normalize_username(username)
     if not USERNAME_RE.match(username):
         raise AccountError(AccountReason.invalid_username)
@@ -100,6 +108,8 @@ def create_user(session, *, username, password, role, full_name="", body=None, n
     user.set_password(password)
     session.add(user)
     session.flush()
+    if audited:
+        audit.record(session, actor, Action.user_create, user, None, audit.snapshot(user, USER_FIELDS))
     return user
 
 
@@ -110,8 +120,9 @@ def _active_admins(session) -> int:
 
 
 def update_user(session, user: User, *, full_name, role, body=None, ngo=None, active=True,
-                mobile="") -> User:
+                mobile="", actor=None) -> User:
     role = Role(role)
+    before = audit.snapshot(user, USER_FIELDS)
     losing_admin = user.role == Role.admin and user.active and (role != Role.admin or not active)
     if losing_admin and _active_admins(session) <= 1:
         raise AccountError(AccountReason.last_admin)
@@ -125,6 +136,7 @@ def update_user(session, user: User, *, full_name, role, body=None, ngo=None, ac
         end_sessions_and_tokens(user)  # deactivation ends them at once
     user.active = active
     session.flush()
+    audit.record(session, actor, Action.user_edit, user, before, audit.snapshot(user, USER_FIELDS))
     return user
 
 
@@ -137,18 +149,22 @@ def end_sessions_and_tokens(user: User, *, now=None) -> None:
             token.revoked_at = now
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, *, actor=None) -> None:
     """A new password (set by an admin, or by the user): it ends the user's sessions and
-    revokes their API tokens, as a stolen password's holder must lose them too."""
+    revokes their API tokens, as a stolen password's holder must lose them too. The log says
+    that it changed and how many tokens it revoked, never the hash."""
     _check_password_strength(password)
+    live = sum(1 for t in user.tokens if t.revoked_at is None)
     user.set_password(password)
     end_sessions_and_tokens(user)
+    audit.record(None, actor, Action.user_password, user, None,
+                 {"password_changed": True, "tokens_revoked": live})
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current or ""):
         raise AccountError(AccountReason.wrong_password)
-    set_password(user, new)
+    set_password(user, new, actor=user)
 
 
 def generate_password() -> str:
@@ -158,7 +174,7 @@ def generate_password() -> str:
 
 
 def save_body(session, body: OrganizingBody | None, *, name, kind, province=None,
-              county=None) -> OrganizingBody:
+              county=None, actor=None) -> OrganizingBody:
     name = normalize_text(name)
     if not name:
         raise AccountError(AccountReason.name_required)
@@ -169,11 +185,14 @@ def save_body(session, body: OrganizingBody | None, *, name, kind, province=None
         raise AccountError(AccountReason.county_mismatch)
     if county is not None and province is None:
         province = county.province
+    before = None if body is None else audit.snapshot(body, BODY_FIELDS)
     if body is None:
         body = OrganizingBody()
         session.add(body)
     body.name, body.kind, body.province, body.county = name, BodyKind(kind), province, county
     session.flush()
+    audit.record(session, actor, Action.body_edit if before else Action.body_create, body, before,
+                 audit.snapshot(body, BODY_FIELDS))
     return body
 
 
@@ -183,19 +202,26 @@ TOKEN_PREFIX = "ea_"
 _TOUCH_EVERY = timedelta(minutes=5)
 
 
-def create_api_token(session, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; returns the row and the token itself, which is shown once."""
+def create_api_token(session, user: User, name: str, *, actor=None) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns the row and the token itself, which is shown once (the
+    log keeps its name and prefix; ``actor`` is the user unless given)."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=normalize_text(name) or "توکن", token_hash=ApiToken.hash(raw),
                      prefix=raw[:10])
     session.add(token)
     session.flush()
+    audit.record(session, actor or user, Action.token_create, token, None,
+                 {"user": user.username, "name": token.name, "prefix": token.prefix},
+                 body_id=user.body_id, label=f"{token.name} ({user.username})")
     return token, raw
 
 
-def revoke_api_token(token: ApiToken, *, now=None) -> None:
+def revoke_api_token(token: ApiToken, *, now=None, actor=None) -> None:
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()
+        audit.record(None, actor or token.user, Action.token_revoke, token,
+                     {"revoked_at": None}, {"revoked_at": token.revoked_at},
+                     body_id=token.user.body_id, label=f"{token.name} ({token.user.username})")
 
 
 def live_token(session, raw: str) -> ApiToken | None:

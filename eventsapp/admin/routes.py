@@ -1,5 +1,6 @@
 """Admin pages: users, roles, organizing bodies, and the admin's home with counts across domains."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..accounts import services
@@ -91,7 +92,7 @@ def user_new():
                     db.session, username=form.username.data, password=password,
                     role=form.role.data, full_name=form.full_name.data, mobile=form.mobile.data,
                     body=db.session.get(OrganizingBody, form.body_id.data) if form.body_id.data else None,
-                    ngo=ngo)
+                    ngo=ngo, actor=current_user)
             except services.AccountError as refusal:
                 db.session.rollback()
                 flash(refusal.message, "error")
@@ -123,7 +124,8 @@ def user_edit(user_id):
                 services.update_user(
                     db.session, user, full_name=form.full_name.data, role=form.role.data,
                     body=db.session.get(OrganizingBody, form.body_id.data) if form.body_id.data else None,
-                    ngo=ngo, active=form.active.data, mobile=form.mobile.data)
+                    ngo=ngo, active=form.active.data, mobile=form.mobile.data,
+                    actor=current_user)
             except services.AccountError as refusal:
                 db.session.rollback()
                 flash(refusal.message, "error")
@@ -143,7 +145,7 @@ def user_password(user_id):
     if form.validate_on_submit():
         password = form.password.data or services.generate_password()
         try:
-            services.set_password(user, password)
+            services.set_password(user, password, actor=current_user)
         except services.AccountError as refusal:
             flash(refusal.message, "error")
         else:
@@ -176,7 +178,7 @@ def body_edit(body_id):
         county = db.session.get(County, form.county_id.data) if form.county_id.data else None
         try:
             saved = services.save_body(db.session, body, name=form.name.data, kind=form.kind.data,
-                                       province=province, county=county)
+                                       province=province, county=county, actor=current_user)
         except services.AccountError as refusal:
             db.session.rollback()
             flash(refusal.message, "error")

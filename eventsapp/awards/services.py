@@ -40,6 +40,8 @@ from sqlalchemy.orm import selectinload
 
 from .. import exports
 from ..accounts.models import Role
+from ..audit import services as audit
+from ..audit.models import Action
 from ..checkin.models import CheckIn
 from ..events.models import Event, EventStatus, Official
 from ..events.services import PUBLIC_STATUSES, can_manage
@@ -311,6 +313,18 @@ def _check_duplicates(session, event: Event, kind: AwardKind, title: str, recipi
         raise AwardError(AwardReason.duplicate, title=title, names="، ".join(clashes))
 
 
+AUDITED = ("kind", "title", "recipient_name", "recipient_title", "ngo_id", "registration_id",
+           "presented_by_name", "awarded_on", "verification_code")
+
+
+def _audit_issued(session, awards, actor, now) -> None:
+    """One audit entry per award given."""
+    for award in awards:
+        audit.record(session, actor, Action.award_issue, award, None,
+                     audit.snapshot(award, AUDITED), label=award.recipient_name or award.title,
+                     now=now)
+
+
 def _give(session, event: Event, recipients, *, kind, title, citation, presented_by, awarded_on,
           actor, now, allow_other_ngos) -> Given:
     """Check everything first, then add every award: all or nothing."""
@@ -332,6 +346,7 @@ def _give(session, event: Event, recipients, *, kind, title, citation, presented
               for ngo, name, recipient_title in recipients]
     session.add_all(awards)
     session.flush()
+    _audit_issued(session, awards, actor, now)
     return Given(awards, warnings)
 
 
@@ -467,6 +482,7 @@ def certificates_for_attendance(session, event: Event, min_days: int | None = No
             except IntegrityError:
                 run.already += 1
     session.flush()
+    _audit_issued(session, run.awards, actor, now)
     return run
 
 
@@ -486,6 +502,9 @@ def revoke(session, award: Award, *, reason: str, actor=None, now=None) -> Award
     award.revoked_by_id = getattr(actor, "id", None)
     award.revoke_reason = reason
     session.flush()
+    audit.record(session, actor, Action.award_revoke, award, {"revoked_at": None, "revoke_reason": ""},
+                 {"revoked_at": now, "revoke_reason": reason}, label=award.recipient_name or award.title,
+                 now=now)
     return award
 
 
@@ -493,7 +512,10 @@ def set_awards_public(event: Event, public: bool, *, actor=None) -> None:
     """Whether the event page lists the NGOs honoured at it."""
     if actor is not None and not can_manage(actor, event):
         raise AwardError(AwardReason.not_allowed)
+    before = event.awards_public
     event.awards_public = bool(public)
+    audit.record(None, actor, Action.event_settings, event, {"awards_public": before},
+                 {"awards_public": event.awards_public})
 
 
 # --- lookups and who sees what -----------------------------------------------------------

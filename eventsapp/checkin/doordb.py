@@ -12,6 +12,7 @@ renamed in a migration and not here fails them.
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 from contextlib import contextmanager
@@ -64,6 +65,13 @@ _SQL = {
         FROM checkins c LEFT JOIN users u ON u.id = c.staff_id
         LEFT JOIN scanner_devices s ON s.id = c.device_id
         WHERE c.registration_id = :registration_id AND c.day = :day AND c.undone_at IS NULL""",
+    # A check-in by hand (a code typed or picked from the search) goes in the audit log too,
+    # in the scan's transaction; camera scans do not (the scan log has them).
+    "audit": """
+        INSERT INTO audit_entries (at, actor_id, actor_name, action, object_type, object_id,
+                                   object_label, body_id, event_id, before, after)
+        VALUES (:now, :actor_id, :actor_name, :action, :object_type, :object_id, :object_label,
+                :body_id, :event_id, NULL, :after)""",
     "log": """
         INSERT INTO scan_log (event_id, registration_id, code, verdict, staff_id, device_id, gate, scanned_at)
         VALUES (:event_id, :registration_id, :code, :verdict, :staff_id, :device_id, :gate, :now)""",
@@ -76,6 +84,7 @@ _SQLITE_WRITER = threading.Lock()
 # psycopg's placeholders are %(name)s.
 _PG_SQL = {name: re.sub(r":(\w+)", r"%(\1)s", sql) for name, sql in _SQL.items()}
 _PG_SQL["recheck"] += " FOR SHARE OF r, e"  # a cancel waits for the scan's commit, or the scan for it
+_PG_SQL["audit"] = _PG_SQL["audit"].replace("%(after)s", "%(after)s::json")
 
 
 class DoorDb:
@@ -189,6 +198,14 @@ class DoorDb:
         self._run("log", {"event_id": event_id, "registration_id": registration_id, "code": code,
                           "verdict": verdict.value, "staff_id": staff_id, "device_id": device_id,
                           "gate": gate, "now": self._instant_in(now)})
+
+    def audit(self, *, now, actor_id, actor_name, action, object_type, object_id, object_label,
+              body_id, event_id, after: dict) -> None:
+        self._run("audit", {"now": self._instant_in(now), "actor_id": actor_id,
+                            "actor_name": actor_name[:150], "action": action,
+                            "object_type": object_type, "object_id": object_id,
+                            "object_label": object_label[:250], "body_id": body_id,
+                            "event_id": event_id, "after": json.dumps(after, ensure_ascii=False)})
 
     def touch_device(self, device_id: int, now: datetime) -> None:
         self._run("touch_device", {"device_id": device_id, "now": self._instant_in(now)})

@@ -59,14 +59,16 @@ def scan_page(event_id):
 def scan_check(event_id):
     """The scanner page posts here (session + CSRF header); the verdict comes from the service,
     on a connection of its own that takes the write lock only for the writes."""
-    _scannable(event_id)
+    event = _scannable(event_id)
     staff_id = current_user.id
+    by_hand = services.ManualBy(staff_id, current_user.display_name, event.body_id)
     db.session.rollback()  # its reads are over: end them, give the connection back to the pool
     data = request.get_json(silent=True)
     if not isinstance(data, dict):  # a form post, or JSON that is not an object
         data = request.form
     result = services.scan_now(db.engine, event_id, str(data.get("code", "")),
-                               staff_id=staff_id, gate=str(data.get("gate", "")))
+                               staff_id=staff_id, gate=str(data.get("gate", "")),
+                               manual=by_hand if data.get("manual") in (True, "1", "true") else None)
     return jsonify(services.result_json(result))
 
 
@@ -129,7 +131,7 @@ def door_setup(event_id):
                 device = db.session.get(ScannerDevice, request.form.get("device_id", type=int) or 0)
                 if device is None or device.event_id != event.id:
                     abort(404)
-                services.revoke_device(device)
+                services.revoke_device(device, actor=current_user)
                 flash("توکن دستگاه باطل شد.", "success")
             elif action == "window":
                 window_form = WindowForm()
@@ -137,7 +139,8 @@ def door_setup(event_id):
                 if window_form.errors.get("csrf_token"):
                     flash(window_form.errors["csrf_token"][0], "error")
                 else:  # the service refuses a missing or out-of-range count
-                    services.set_window(event, window_form.before.data, window_form.after.data)
+                    services.set_window(event, window_form.before.data, window_form.after.data,
+                                        actor=current_user)
                     flash("بازهٔ پذیرش ذخیره شد.", "success")
             db.session.commit()
         except services.CheckinError as refusal:

@@ -15,6 +15,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ..accounts.models import Role, User
+from ..audit import services as audit
+from ..audit.models import Action
 from ..events.models import Event, EventStatus
 from ..events.services import can_manage
 from ..ngos.models import Ngo
@@ -160,8 +162,18 @@ def decide_scan(door: DoorDb, event_id: int, text: str, *, now=None, event=None,
     return pending
 
 
+@dataclass
+class ManualBy:
+    """Who checked a person in by hand (typed the code or picked them from the search), and
+    the event's body: such a check-in is written to the audit log in the scan's transaction."""
+
+    id: int
+    name: str
+    body_id: int | None
+
+
 def record_scan(door: DoorDb, pending: PendingScan, *, staff_id=None, device_id=None,
-                gate: str = "") -> ScanResult:
+                gate: str = "", manual: ManualBy | None = None) -> ScanResult:
     """Write a decided scan: the check-in when it is ``ok``, and the scan log, in the
     connection's (write) transaction; the caller commits.
 
@@ -178,6 +190,12 @@ def record_scan(door: DoorDb, pending: PendingScan, *, staff_id=None, device_id=
                                      gate=gate)
         if new_id is not None:
             result.checkin_id, result.checked_in_at, result.gate = new_id, now, gate
+            if manual is not None:
+                door.audit(now=now, actor_id=manual.id, actor_name=manual.name,
+                           action=Action.checkin_manual.value, object_type="checkin",
+                           object_id=new_id, object_label=result.attendee.full_name,
+                           body_id=manual.body_id, event_id=pending.event_id,
+                           after={"day": day.isoformat(), "gate": gate, "registration_id": result.attendee.id})
         else:
             result = _already(door, result.attendee, day)
     door.log(event_id=pending.event_id, registration_id=result.registration_id,
@@ -219,7 +237,7 @@ def _already(door: DoorDb, attendee: Attendee, day) -> ScanResult:
 
 
 def scan_now(engine, event_id: int, text: str, *, staff_id=None, gate: str = "", now=None,
-             touch_token_id=None, between=None) -> ScanResult:
+             touch_token_id=None, between=None, manual: ManualBy | None = None) -> ScanResult:
     """Decide and record a scan on a pooled connection of its own, and commit: reads holding
     no lock, then one short write transaction (on SQLite, ``BEGIN IMMEDIATE``) in which the
     verdict is checked again (``record_scan``), which also records an API token's use when
@@ -232,7 +250,7 @@ def scan_now(engine, event_id: int, text: str, *, staff_id=None, gate: str = "",
         door.begin_write()
         if touch_token_id is not None:
             door.touch_token(touch_token_id, now)
-        result = record_scan(door, pending, staff_id=staff_id, gate=gate)
+        result = record_scan(door, pending, staff_id=staff_id, gate=gate, manual=manual)
         door.commit()
     return result
 
@@ -298,6 +316,8 @@ def undo(session, checkin: CheckIn, *, user, now=None) -> None:
                         code="", verdict=Verdict.undone, staff_id=user.id, gate=checkin.gate,
                         scanned_at=now))
     session.flush()
+    audit.record(session, user, Action.checkin_undo, checkin, {"undone_at": None},
+                 {"undone_at": now}, label=checkin.registration.full_name, now=now)
 
 
 # --- door staff and devices ----------------------------------------------------------------
@@ -358,22 +378,30 @@ def create_device(session, event: Event, name: str, *, actor=None) -> tuple[Scan
                            created_by_id=getattr(actor, "id", None))
     session.add(device)
     session.flush()
+    audit.record(session, actor, Action.device_create, device, None,
+                 {"name": device.name, "prefix": device.prefix}, body_id=event.body_id,
+                 event_id=event.id, label=device.name)
     return device, raw
 
 
 MAX_WINDOW_MINUTES = 720
 
 
-def set_window(event: Event, before: int | None, after: int | None) -> None:
+def set_window(event: Event, before: int | None, after: int | None, *, actor=None) -> None:
     """How many minutes before each day's start the door opens, and after its end it closes."""
     if not all(m is not None and 0 <= m <= MAX_WINDOW_MINUTES for m in (before, after)):
         raise CheckinError(CheckinReason.window_out_of_range)
+    was = audit.snapshot(event, ("checkin_before", "checkin_after"))
     event.checkin_before, event.checkin_after = before, after
+    audit.record(None, actor, Action.event_settings, event, was,
+                 audit.snapshot(event, ("checkin_before", "checkin_after")))
 
 
-def revoke_device(device: ScannerDevice, *, now=None) -> None:
+def revoke_device(device: ScannerDevice, *, now=None, actor=None) -> None:
     if device.revoked_at is None:
         device.revoked_at = now or utcnow()
+        audit.record(None, actor, Action.device_revoke, device, {"revoked_at": None},
+                     {"revoked_at": device.revoked_at}, label=device.name)
 
 
 # --- finding people at the door, and counts ------------------------------------------------

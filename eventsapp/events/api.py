@@ -95,14 +95,14 @@ class EventView(MethodView):
         event = services.load_event(db.session, g.api_user, event_id, manage=True)
         status = fields.pop("status", None)
         conflicts = services.update_event(db.session, event, services.event_input(
-            db.session, fields, event), status=status)
+            db.session, fields, event), status=status, actor=g.api_user)
         db.session.commit()
         return _written(event, conflicts)
 
 
 def _change_status(event_id, target: EventStatus, reason: str = ""):
     event = services.load_event(db.session, g.api_user, event_id, manage=True)
-    services.set_status(event, target, reason=reason)
+    services.set_status(event, target, reason=reason, actor=g.api_user)
     db.session.commit()
     return event
 

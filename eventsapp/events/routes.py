@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..accounts.models import OrganizingBody, Role
 from ..accounts.permissions import public, role_required
+from ..audit import services as audit
 from ..extensions import db
 from ..jalali import (JalaliError, add_months, format_date, format_month, from_jalali, parse_date,
                       to_jalali, today)
@@ -93,8 +94,9 @@ def calendar():
 @public
 def detail(event_id):
     event = services.load_event(db.session, current_user, event_id)
-    return render_template("events/detail.html", event=event,
-                           can_manage=services.can_manage(current_user, event),
+    manages = services.can_manage(current_user, event)
+    return render_template("events/detail.html", event=event, can_manage=manages,
+                           history=audit.event_history(db.session, event.id, 10) if manages else [],
                            closes_at=services.registration_closes_at(event),
                            status_form=StatusForm(), transitions=services.TRANSITIONS[event.status],
                            started=services.has_started(event))
@@ -188,7 +190,8 @@ def edit(event_id):
             form.check_rules(db.session, services.problems)
         return _render_form(form, event, status=400 if request.method == "POST" else 200)
     try:
-        conflicts = services.update_event(db.session, event, form.to_input(db.session))
+        conflicts = services.update_event(db.session, event, form.to_input(db.session),
+                                          actor=current_user)
     except services.EventError as refusal:
         _refused(form, refusal)
         return _render_form(form, event, status=400)
@@ -215,7 +218,8 @@ def change_status(event_id, target):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            services.set_status(event, EventStatus(target), reason=form.reason.data or "")
+            services.set_status(event, EventStatus(target), reason=form.reason.data or "",
+                                actor=current_user)
         except services.EventError as refusal:
             db.session.rollback()
             flash(refusal.message, "error")
@@ -274,7 +278,7 @@ def occasion_edit(occasion_id):
                                    calendar=form.calendar.data, month=form.month.data,
                                    day=form.day.data, length_days=form.length_days.data,
                                    description=form.description.data or "",
-                                   active=form.active.data)
+                                   active=form.active.data, actor=current_user)
         except services.EventError as refusal:
             db.session.rollback()
             flash(refusal.message, "error")

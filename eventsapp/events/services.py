@@ -12,6 +12,8 @@ from hijridate import Gregorian, Hijri
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import OrganizingBody, Role
+from ..audit import services as audit
+from ..audit.models import Action
 from ..jalali import (format_date, format_time, from_jalali, local_datetime, month_weeks,
                       to_jalali, to_utc, utcnow)
 from ..ngos.models import Ngo
@@ -369,9 +371,29 @@ def _apply(session, event: Event, data: EventInput) -> tuple[bool, bool]:
     return days_changed, venue_changed
 
 
+# What the audit log keeps of an event (besides its days, venue, officials and invitations).
+AUDITED = ("kind", "title", "topic", "description", "capacity", "per_ngo_quota",
+           "registration_opens_at", "registration_closes_at", "audience", "audience_province",
+           "audience_county", "requires_approval", "occasion")
+
+
+def audited(event: Event) -> dict:
+    """An event as the audit log compares it: fields, days with their hours, and the venue."""
+    venue = event.venue
+    return audit.snapshot(
+        event, AUDITED,
+        days=[{"date": d.date, "start": d.start_time, "end": d.end_time} for d in event.days],
+        venue=None if venue is None else {"name": venue.name, "address": venue.address,
+                                          "province": venue.province, "county": venue.county,
+                                          **({"location": venue.location} if venue.location else {})},
+        other_occasions=[o.name for o in event.other_occasions],
+        officials=[{"name": o.name, "title": o.title, "role": o.role} for o in event.officials],
+        invited_ngos=sorted(i.ngo.id if i.ngo is not None else i.ngo_id for i in event.invitations))
+
+
 def create_event(session, body, data: EventInput, *, actor=None, now=None, publish=False):
-    """A new draft event of ``body`` (published at once with ``publish``). Returns (event, venue
-    conflicts to warn about)."""
+    """A new draft event of ``body`` (published at once with ``publish``). Returns (event,
+    warnings: venue conflicts, days off)."""
     validate(data)
     now = now or utcnow()
     event = Event(body=body, status=EventStatus.draft, created_by_id=getattr(actor, "id", None),
@@ -380,15 +402,16 @@ def create_event(session, body, data: EventInput, *, actor=None, now=None, publi
         _apply(session, event, data)
     session.add(event)
     if publish:
-        set_status(event, EventStatus.published, now=now)
+        set_status(event, EventStatus.published, now=now, actor=actor)
     session.flush()
+    audit.record(session, actor, Action.event_create, event, None, audited(event), now=now)
     return event, warnings(session, event, data.days)
 
 
 EDITABLE = {EventStatus.draft, EventStatus.published, EventStatus.postponed}
 
 
-def update_event(session, event: Event, data: EventInput, *, now=None, status=None):
+def update_event(session, event: Event, data: EventInput, *, now=None, status=None, actor=None):
     """Change an event (and then its ``status``, when another). A live event whose days or venue
     change keeps its registrations, says so on its page, and raises its SEQUENCE. Returns the
     warnings (venue conflicts, days off)."""
@@ -399,6 +422,7 @@ def update_event(session, event: Event, data: EventInput, *, now=None, status=No
         raise EventError(EventReason.capacity_below_confirmed,
                          confirmed=to_persian_digits(event.confirmed_count), field="capacity")
     now = now or utcnow()
+    before = audited(event)
     with session.no_autoflush:
         days_changed, venue_changed = _apply(session, event, data)
     event.updated_at = now
@@ -408,8 +432,9 @@ def update_event(session, event: Event, data: EventInput, *, now=None, status=No
         what = {(True, True): "زمان و مکان", (True, False): "زمان", (False, True): "مکان"}
         event.change_note = f"{what[(days_changed, venue_changed)]} این رویداد تغییر کرده است."
     if status is not None and status != event.status:
-        set_status(event, status, now=now)
+        set_status(event, status, now=now, actor=actor)
     session.flush()
+    audit.record(session, actor, Action.event_edit, event, before, audited(event), now=now)
     return warnings(session, event, data.days)
 
 
@@ -424,7 +449,11 @@ TRANSITIONS = {
 NEEDS_REASON = {EventStatus.cancelled, EventStatus.postponed}
 
 
-def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None) -> None:
+STATUS_ACTIONS = {EventStatus.published: Action.event_publish, EventStatus.cancelled: Action.event_cancel,
+                  EventStatus.postponed: Action.event_postpone, EventStatus.completed: Action.event_complete}
+
+
+def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None, actor=None) -> None:
     target = EventStatus(target)
     if target not in TRANSITIONS[event.status]:
         raise EventError(EventReason.invalid_transition, current=event.status.label,
@@ -435,18 +464,21 @@ def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None)
     reason = normalize_text(reason)
     if target in NEEDS_REASON and event.status != EventStatus.draft and not reason:
         raise EventError(EventReason.reason_required)
+    before = {"status": event.status, "status_reason": event.status_reason}
     event.status = target
     event.status_reason = reason if target in NEEDS_REASON else ""
     event.updated_at = now
     event.sequence += 1
+    audit.record(None, actor, STATUS_ACTIONS[target], event, before,
+                 {"status": event.status, "status_reason": event.status_reason}, now=now)
 
 
-def publish(event, *, now=None):
-    set_status(event, EventStatus.published, now=now)
+def publish(event, *, now=None, actor=None):
+    set_status(event, EventStatus.published, now=now, actor=actor)
 
 
-def cancel(event, reason, *, now=None):
-    set_status(event, EventStatus.cancelled, reason=reason, now=now)
+def cancel(event, reason, *, now=None, actor=None):
+    set_status(event, EventStatus.cancelled, reason=reason, now=now, actor=actor)
 
 
 # --- who may do what ---------------------------------------------------------------------
@@ -640,8 +672,11 @@ def _hijri_in_jalali_year(month: int, day: int, jy: int) -> date:
     raise AssertionError("a lunar year is shorter than a solar one")
 
 
+OCCASION_FIELDS = ("name", "calendar", "month", "day", "length_days", "description", "active")
+
+
 def save_occasion(session, occasion: Occasion | None, *, name, calendar, month, day,
-                  length_days=1, description="", active=True) -> Occasion:
+                  length_days=1, description="", active=True, actor=None) -> Occasion:
     """Create or change a yearly occasion; its date must exist every year."""
     name = normalize_text(name)
     if not name:
@@ -665,12 +700,15 @@ def save_occasion(session, occasion: Occasion | None, *, name, calendar, month, 
             valid = False
     if not valid or not 1 <= length_days <= 31:
         raise EventError(EventReason.occasion_date_invalid)
+    before = None if occasion is None else audit.snapshot(occasion, OCCASION_FIELDS)
     if occasion is None:
         occasion = Occasion()
         session.add(occasion)
     occasion.name, occasion.calendar, occasion.month, occasion.day = name, calendar, month, day
     occasion.length_days, occasion.description, occasion.active = length_days, normalize_text(description), active
     session.flush()
+    audit.record(session, actor, Action.occasion_edit if before else Action.occasion_create,
+                 occasion, before, audit.snapshot(occasion, OCCASION_FIELDS))
     return occasion
 
 

@@ -35,6 +35,8 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
+from ..audit import services as audit
+from ..audit.models import Action
 from ..jalali import utcnow
 from ..persian import (format_number, normalize_text, search_key, to_latin_digits,
                        to_persian_digits)
@@ -545,6 +547,15 @@ def apply_import(session, rows: list[dict], *, now=None, scope_province_id=None)
             result.updated += len(updates)
     session.flush()
     return result
+
+
+def record_import(session, actor, progress: dict, *, filename: str = "", now=None) -> None:
+    """The one audit entry of an import, written with its last chunk: the counts of all."""
+    audit.record(session, actor, Action.ngo_import, None, None,
+                 {"file": filename, "rows": progress["total"], "added": progress["added"],
+                  "updated": progress["updated"], "unchanged": progress["unchanged"],
+                  "skipped": len(progress["skipped"])},
+                 body_id=getattr(actor, "body_id", None), label=filename, now=now)
 
 
 # --- keeping an upload between preview and confirmation ----------------------------------------

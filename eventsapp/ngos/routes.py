@@ -158,7 +158,8 @@ def secretary_new(ngo_id):
         password = form.password.data or generate_password()
         try:
             user = services.create_secretary(db.session, ngo, form.username.data,
-                                             form.full_name.data, form.mobile.data or "", password)
+                                             form.full_name.data, form.mobile.data or "", password,
+                                             actor=current_user)
         except AccountError as refusal:
             db.session.rollback()
             flash(refusal.message, "error")
@@ -267,7 +268,8 @@ def my_ngo():
     if form.validate_on_submit():
         try:
             services.update_contact(db.session, ngo, address=form.address.data or "",
-                                    phone=form.phone.data or "", fields=form.fields.data or [])
+                                    phone=form.phone.data or "", fields=form.fields.data or [],
+                                    actor=current_user)
         except services.NgoError as refusal:
             db.session.rollback()
             flash(refusal.message, "error")
@@ -359,8 +361,11 @@ def _apply(store, token, payload, start, size):
         rows = payload["good"][start:start + size]
         result = importer.apply_import(db.session, rows, now=utcnow(),
                                        scope_province_id=services.province_scope(current_user))
-        db.session.commit()
         progress = importer.advance(progress, result, start + len(rows))
+        if progress["done"]:
+            importer.record_import(db.session, current_user, progress,
+                                   filename=payload.get("filename", ""))
+        db.session.commit()
         store.save_progress(token, progress)
         return progress
 

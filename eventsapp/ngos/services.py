@@ -13,6 +13,8 @@ from werkzeug.security import generate_password_hash
 from ..accounts import models as account_models
 from ..accounts import services as accounts
 from ..accounts.models import Role, User
+from ..audit import services as audit
+from ..audit.models import Action
 from ..jalali import utcnow
 from ..persian import format_number as _fa
 from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
@@ -194,6 +196,11 @@ def can_decide_claim(user, claim: SecretaryClaim) -> bool:
 
 # --- saving ------------------------------------------------------------------------------------
 
+NGO_FIELDS = ("name", "registration_no", "is_charity", "fields", "province", "county", "address",
+              "phone", "status", "capacity_level", "notes")
+CONTACT_FIELDS = ("address", "phone", "fields")
+
+
 def save_ngo(session, ngo: Ngo | None, *, name, registration_no, is_charity=False, fields=(),
              province=None, county=None, address="", phone="", status=NgoStatus.active,
              capacity_level=None, notes="", actor=None, now=None) -> Ngo:
@@ -223,6 +230,7 @@ def save_ngo(session, ngo: Ngo | None, *, name, registration_no, is_charity=Fals
         raise NgoError(NgoReason.registration_taken,
                       registration_no=to_persian_digits(registration_no))
     now = now or utcnow()
+    before = None if ngo is None else audit.snapshot(ngo, NGO_FIELDS)
     if ngo is None:
         ngo = Ngo(created_at=now)
         session.add(ngo)
@@ -235,15 +243,20 @@ def save_ngo(session, ngo: Ngo | None, *, name, registration_no, is_charity=Fals
     ngo.capacity_level, ngo.notes = capacity_level, notes
     ngo.updated_at = now
     session.flush()
+    audit.record(session, actor, Action.ngo_edit if before else Action.ngo_create, ngo, before,
+                 audit.snapshot(ngo, NGO_FIELDS), now=now)
     return ngo
 
 
-def update_contact(session, ngo: Ngo, *, address="", phone="", fields=(), now=None) -> Ngo:
+def update_contact(session, ngo: Ngo, *, address="", phone="", fields=(), now=None,
+                   actor=None) -> Ngo:
     """What a secretary may change on their own NGO: address, phone and fields of activity."""
     address, phone, activity = clean_address(address), clean_phone(phone), clean_fields(fields)
+    before = audit.snapshot(ngo, CONTACT_FIELDS)
     ngo.address, ngo.phone, ngo.activity_fields = address, phone, activity
     ngo.updated_at = now or utcnow()
     session.flush()
+    audit.record(session, actor, Action.ngo_contact, ngo, before, audit.snapshot(ngo, CONTACT_FIELDS))
     return ngo
 
 
@@ -295,10 +308,15 @@ def find_by_registration_no(session, value) -> Ngo | None:
 
 # --- secretaries and claims --------------------------------------------------------------------
 
-def create_secretary(session, ngo: Ngo, username, full_name, mobile, password) -> User:
+def create_secretary(session, ngo: Ngo, username, full_name, mobile, password, *,
+                     actor=None) -> User:
     """An organizer makes a secretary account for ``ngo`` (refusals are ``AccountError``)."""
-    return accounts.create_user(session, username=username, password=password,
-                                role=Role.secretary, full_name=full_name, ngo=ngo, mobile=mobile)
+    user = accounts.create_user(session, username=username, password=password,
+                                role=Role.secretary, full_name=full_name, ngo=ngo, mobile=mobile,
+                                audited=False)
+    audit.record(session, actor, Action.ngo_secretary, ngo, None,
+                 {"secretary": user.username, "full_name": user.full_name, "user_id": user.id})
+    return user
 
 
 def _pending_claim_for(session, username):
@@ -338,6 +356,9 @@ def submit_claim(session, registration_no, username, full_name, mobile, password
         status=ClaimStatus.pending, created_at=now or utcnow())
     session.add(claim)
     session.flush()
+    audit.record(session, None, Action.claim_submit, claim, None,
+                 {"ngo": ngo.name, "username": username, "full_name": full_name},
+                 label=f"{full_name} ({ngo.name})", now=now)
     return claim
 
 
@@ -360,17 +381,24 @@ def approve_claim(session, claim: SecretaryClaim, actor, now=None) -> User:
     # create_user wants a password; the claimant's own (hashed) one replaces it at once.
     user = accounts.create_user(session, username=claim.username,
                                 password=accounts.generate_password(), role=Role.secretary,
-                                full_name=claim.full_name, ngo=claim.ngo, mobile=claim.mobile)
+                                full_name=claim.full_name, ngo=claim.ngo, mobile=claim.mobile,
+                                audited=False)
     user.password_hash = claim.password_hash
     _decide(claim, ClaimStatus.approved, actor, now)
     claim.user_id = user.id
     session.flush()
+    audit.record(session, actor, Action.claim_approve, claim, {"status": ClaimStatus.pending},
+                 {"status": claim.status, "user_id": user.id}, label=f"{claim.full_name} ({claim.ngo.name})",
+                 now=now)
     return user
 
 
 def reject_claim(session, claim: SecretaryClaim, actor, now=None, note="") -> SecretaryClaim:
     _decide(claim, ClaimStatus.rejected, actor, now, note)
     session.flush()
+    audit.record(session, actor, Action.claim_reject, claim, {"status": ClaimStatus.pending},
+                 {"status": claim.status, "note": claim.decision_note},
+                 label=f"{claim.full_name} ({claim.ngo.name})", now=now)
     return claim
 
 

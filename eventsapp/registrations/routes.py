@@ -183,9 +183,9 @@ def decide(reg_id, action):
     reg = db.session.get(Registration, reg_id)
     try:
         if action == "approve":
-            services.approve(db.session, reg)
+            services.approve(db.session, reg, actor=current_user)
         else:
-            services.reject(db.session, reg, note=form.note.data or "")
+            services.reject(db.session, reg, note=form.note.data or "", actor=current_user)
     except services.RegistrationError as refusal:
         db.session.rollback()
         flash(refusal.message, "error")
@@ -203,7 +203,8 @@ def fill_waitlist(event_id):
     if not RejectForm().validate_on_submit():
         abort(400)
     begin_write(db.session)
-    promoted = services.fill_from_waitlist(db.session, db.session.get(Event, event_id))
+    promoted = services.fill_from_waitlist(db.session, db.session.get(Event, event_id),
+                                           actor=current_user)
     db.session.commit()
     flash(f"{to_persian_digits(len(promoted))} نفر از فهرست انتظار قطعی شدند.", "success")
     return redirect(url_for(".event_registrations", event_id=event_id))

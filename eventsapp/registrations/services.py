@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..audit import services as audit
+from ..audit.models import Action
 from ..events.models import Audience, Event, EventStatus
 from ..events.services import can_manage, registration_closes_at
 from ..jalali import format_datetime, utcnow
@@ -253,10 +255,20 @@ def register(session, event: Event, ngo, attendees, *, actor=None, now=None) -> 
             raise
         raise RegistrationError(RegReason.duplicate, name=people[0].full_name,
                                 national_id=_fa(people[0].national_id)) from None
+    for reg in made:
+        audit.record(session, actor, Action.registration_create, reg, None,
+                     {"full_name": reg.full_name, "ngo": str(ngo), "role": reg.role,
+                      "status": reg.status}, now=now)
     return made
 
 
-def promote_waitlist(session, event: Event, *, now=None) -> list[Registration]:
+def _status_change(session, actor, action, reg, before, now, **more):
+    """The one audit entry of a registration's change of status."""
+    audit.record(session, actor, action, reg, {"status": before},
+                 {"status": reg.status, **more}, now=now)
+
+
+def promote_waitlist(session, event: Event, *, now=None, actor=None) -> list[Registration]:
     """Fill free seats from the waitlist, first come first served (event already locked)."""
     promoted = []
     while event.confirmed_count < event.capacity:
@@ -270,12 +282,13 @@ def promote_waitlist(session, event: Event, *, now=None) -> list[Registration]:
         event.confirmed_count += 1
         promoted.append(reg)
         session.flush()
+        _status_change(session, actor, Action.registration_promote, reg, RegStatus.waitlisted, now)
     return promoted
 
 
-def fill_from_waitlist(session, event: Event, *, now=None) -> list[Registration]:
+def fill_from_waitlist(session, event: Event, *, now=None, actor=None) -> list[Registration]:
     """Promote waitlisted people into seats freed by a larger capacity."""
-    return promote_waitlist(session, lock_event(session, event), now=now)
+    return promote_waitlist(session, lock_event(session, event), now=now, actor=actor)
 
 
 def cancel(session, registration: Registration, *, actor=None, now=None) -> list[Registration]:
@@ -285,17 +298,18 @@ def cancel(session, registration: Registration, *, actor=None, now=None) -> list
     session.refresh(registration)
     if registration.status not in ACTIVE:
         raise RegistrationError(RegReason.not_cancellable, status=registration.status.label)
-    was_confirmed = registration.status == RegStatus.confirmed
+    was_confirmed, before = registration.status == RegStatus.confirmed, registration.status
     registration.status = RegStatus.cancelled
     registration.cancelled_at = now
     registration.cancelled_by_id = getattr(actor, "id", None)
     if was_confirmed:
         event.confirmed_count -= 1
     session.flush()
-    return promote_waitlist(session, event, now=now) if was_confirmed else []
+    _status_change(session, actor, Action.registration_cancel, registration, before, now)
+    return promote_waitlist(session, event, now=now, actor=actor) if was_confirmed else []
 
 
-def approve(session, registration: Registration, *, now=None) -> Registration:
+def approve(session, registration: Registration, *, now=None, actor=None) -> Registration:
     """A pending registration becomes confirmed while seats last, else waitlisted."""
     now = now or utcnow()
     event = lock_event(session, registration.event)
@@ -311,18 +325,23 @@ def approve(session, registration: Registration, *, now=None) -> Registration:
         raise RegistrationError(RegReason.full, left="")
     registration.decided_at = now
     session.flush()
+    _status_change(session, actor, Action.registration_approve, registration, RegStatus.pending, now)
     return registration
 
 
-def reject(session, registration: Registration, *, note: str = "", now=None) -> Registration:
+def reject(session, registration: Registration, *, note: str = "", now=None,
+           actor=None) -> Registration:
     lock_event(session, registration.event)
     session.refresh(registration)
     if registration.status not in (RegStatus.pending, RegStatus.waitlisted):
         raise RegistrationError(RegReason.not_pending)
+    before = registration.status
     registration.status = RegStatus.rejected
     registration.decided_at = now or utcnow()
     registration.note = normalize_text(note)[:300]
     session.flush()
+    _status_change(session, actor, Action.registration_reject, registration, before, now,
+                   note=registration.note)
     return registration
 
 

@@ -1,13 +1,13 @@
 """venue location (latitude, longitude)
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0011
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0012'
-down_revision = '0006'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -394,7 +394,8 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": this.csrf },
-      body: JSON.stringify({ code: text, gate: this.gate })
+      // A code typed or picked from the search is a check-in by hand: the audit log keeps it.
+      body: JSON.stringify({ code: text, gate: this.gate, manual: source !== "camera" })
     }).catch(function () { throw offline(); })
       .then(readJson)
       .then(function (data) {
