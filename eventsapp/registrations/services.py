@@ -40,8 +40,19 @@ class RegReason(str, enum.Enum):
     not_pending = "not_pending"
 
 
+# What is wrong with the request itself, whatever the event's state (422); the other refusals
+# conflict with the current state (full, quota used, closed, already registered, decided): 409.
+UNPROCESSABLE = frozenset({"invalid_national_id", "invalid_mobile", "name_required",
+                           "not_in_audience", "no_attendees", "too_many"})
+
+
 class RegistrationError(Refusal):
     status = 409
+
+    def __init__(self, reason, message=None, **details):
+        super().__init__(reason, message, **details)
+        self.status = 422 if reason.value in UNPROCESSABLE else 409
+
     messages = {
         RegReason.full: "ظرفیت رویداد پر است{left}.",
         RegReason.ngo_quota: "سهم سمن شما از این رویداد {quota} نفر است و {used} نفر ثبت شده‌اند؛ {left} جای دیگر دارید.",
