@@ -1,15 +1,7 @@
-"""Registrations in the JSON API: a secretary registers NGO members for an event and lists or
-cancels them; the event's organizers list everyone, approve and reject.
-
-The schemas (``schemas.py``) refuse what is malformed before anything runs (400). The writing
-views take the write lock first (``begin_write``: BEGIN IMMEDIATE on SQLite; on PostgreSQL the
-service locks the event row), load and authorise (``access.py``: 404, 403), call one service
-and commit once. A service's refusal (``RegistrationError``) reaches the app's handler, which
-rolls back and answers 409 for a conflict with the current state or 422 for a rule the
-request breaks.
-"""
+"""Registrations in the JSON API. Schemas refuse the malformed (400); writing views take the write
+lock (``begin_write``), load and authorise (``access``: 404/403), call one service and commit
+once; a service's refusal is 409 (a conflict with the current state) or 422 (a broken rule)."""
 from flask import g
-from sqlalchemy.orm import selectinload
 
 from ..api import bp
 from ..api.auth import token_required
@@ -17,14 +9,12 @@ from ..api.errors import ErrorSchema
 from ..events.services import can_manage
 from ..extensions import begin_write, db
 from . import access, services
-from .models import Registration
 from .schemas import (RegCancelledSchema, RegCreatedSchema, RegCreateInputSchema, RegistrationOutSchema,
                       RegListQuerySchema, RegPageSchema, RegRejectInputSchema)
 
 EVENT_REGS_URL = "/events/<id:event_id>/registrations"
 REG_URL = "/registrations/<id:reg_id>"
 NO_REG = "no such registration, or one the caller may not see (another NGO's, another body's event)"
-DECIDED = "not_pending (already decided or cancelled)"
 
 
 def errors(described: dict):
@@ -38,16 +28,14 @@ def errors(described: dict):
 
 @bp.route(EVENT_REGS_URL, methods=["POST"])
 @token_required("secretary")
-@errors({403: "the token is not an NGO secretary's, or their account has no NGO",
-         404: "no such event, or a draft",
+@errors({404: "no such event, or a draft",
          409: "full, ngo_quota, closed, not_open, duplicate: nothing saved",
-         422: "invalid_national_id, invalid_mobile (the row number in the message), "
-              "not_in_audience: nothing saved"})
+         422: "invalid_national_id, invalid_mobile (its row in the message), not_in_audience"})
 @bp.arguments(RegCreateInputSchema)
-@bp.response(201, RegCreatedSchema, description="the registrations, in the order sent, each "
-             "confirmed while seats last, then waitlisted; pending when the event needs approval")
+@bp.response(201, RegCreatedSchema, description="confirmed while seats last, then waitlisted")
 def create_registrations(data, event_id):
-    """Register members of the secretary's NGO (all or none)."""
+    """Register members of the secretary's NGO (all or none; 403 for an account without one), in
+    the order sent: confirmed while seats last, then waitlisted; pending if the event needs approval."""
     begin_write(db.session)
     event = access.event_for(g.api_user, event_id)
     ngo = access.registering_ngo(g.api_user)
@@ -58,26 +46,21 @@ def create_registrations(data, event_id):
 
 @bp.route(EVENT_REGS_URL, methods=["GET"])
 @token_required()
-@errors({403: "neither the event's organizer nor an NGO secretary, or another NGO asked for",
-         404: "no such event, or a draft of another body"})
+@errors({404: "no such event, or a draft of another body"})
 @bp.arguments(RegListQuerySchema, location="query")
 @bp.response(200, RegPageSchema)
 def list_registrations(args, event_id):
-    """An event's registrations, first registered first: a secretary sees their NGO's, the
-    event's organizers (and admins) everyone's, with the counts per status."""
+    """An event's registrations, first registered first: a secretary's NGO's (403 for another
+    NGO's), or everyone's with the counts per status for the event's organizers (else 403)."""
     user = g.api_user
     event = access.event_for(user, event_id)
-    f = access.listing_filter(user, event, services.RegFilter(
-        status=args.get("status"), ngo_id=args.get("ngo_id"), q=args["q"]))
-    query = services.registrations_query(event, f).options(selectinload(Registration.ngo))
-    page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False,
-                       count=True)
-    body = {"registrations": page.items, "page": page.page, "per_page": page.per_page,
-            "total": page.total, "pages": page.pages}
-    if can_manage(user, event):
-        body.update(counts={s.value: n for s, n in services.status_counts(db.session, event).items()},
-                    capacity=event.capacity, confirmed=event.confirmed_count)
-    return body
+    f = access.listing_filter(user, event, services.RegFilter(args.get("status"), args.get("ngo_id"), args["q"]))
+    query = services.registrations_query(event, f)
+    page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
+    if can_manage(user, event):  # the event's totals, for its organizers only
+        page.counts, page.capacity = services.status_counts(db.session, event), event.capacity
+        page.confirmed = event.confirmed_count
+    return page
 
 
 @bp.route(REG_URL, methods=["GET"])
@@ -92,8 +75,7 @@ def get_registration(reg_id):
 @bp.route(REG_URL, methods=["DELETE"])
 @token_required("secretary", "organizer", "admin")
 @errors({404: NO_REG, 409: "not_cancellable (already cancelled or rejected)"})
-@bp.response(200, RegCancelledSchema, description="the cancelled registration, and who moved "
-             "up from the waitlist into the freed seat")
+@bp.response(200, RegCancelledSchema, description="the cancelled registration")
 def cancel_registration(reg_id):
     """Cancel a registration; a freed seat goes to the first in the waitlist."""
     begin_write(db.session)
@@ -105,7 +87,7 @@ def cancel_registration(reg_id):
 
 @bp.route(REG_URL + "/approve", methods=["POST"])
 @token_required("organizer", "admin")
-@errors({404: NO_REG, 409: DECIDED + ", or full when the event keeps no waitlist"})
+@errors({404: NO_REG, 409: "not_pending, or full when the event keeps no waitlist"})
 @bp.response(200, RegistrationOutSchema, description="confirmed while seats last, else waitlisted")
 def approve_registration(reg_id):
     """Approve a pending registration."""
@@ -118,7 +100,7 @@ def approve_registration(reg_id):
 
 @bp.route(REG_URL + "/reject", methods=["POST"])
 @token_required("organizer", "admin")
-@errors({404: NO_REG, 409: DECIDED})
+@errors({404: NO_REG, 409: "not_pending (already decided or cancelled)"})
 @bp.arguments(RegRejectInputSchema, required=False)
 @bp.response(200, RegistrationOutSchema, description="the rejected registration")
 def reject_registration(data, reg_id):

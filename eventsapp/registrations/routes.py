@@ -142,7 +142,7 @@ def _filter() -> services.RegFilter:
 def event_registrations(event_id):
     event = access.event_for(current_user, event_id, manage=True)
     f = _filter()
-    query = services.registrations_query(event, f).options(selectinload(Registration.ngo))
+    query = services.registrations_query(event, f)
     page = db.paginate(query, page=page_arg(),
                        per_page=PAGE_SIZE, error_out=False)
     counts = services.status_counts(db.session, event)
@@ -198,8 +198,7 @@ def export(event_id, fmt):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     event = access.event_for(current_user, event_id, manage=True)
-    regs = db.session.scalars(services.registrations_query(event, _filter())
-                              .options(selectinload(Registration.ngo))).all()
+    regs = db.session.scalars(services.registrations_query(event, _filter())).all()
     name = f"registrations-{event.id}.{fmt}"
     if fmt == "csv":
         body, mime = exports.to_csv(regs), "text/csv; charset=utf-8"

@@ -1,6 +1,5 @@
-"""The registrations API's schemas: they refuse what is malformed before any service runs,
-serialise the answers and are the OpenAPI document. The rules (check digits, seats, the
-window, the audience) are the services'."""
+"""The registrations API's schemas: they refuse the malformed before any service runs, serialise
+the answers and are the document. The rules (check digits, seats, window, audience): services."""
 from ..api.me import NamedSchema
 from ..api.schema import (MAX_ID, Enum, Instant, List, Nested, PageQuery, PageSchema, QueryInteger,
                           Schema, Text, ValidationError, add_labels, fields, reason)
@@ -9,22 +8,14 @@ from .access import ticket_url
 from .models import RegStatus
 from .services import MAX_BATCH
 
-add_labels({
-    "attendees": "فهرست شرکت‌کنندگان (attendees)",
-    "attendees.full_name": "نام و نام خانوادگی",
-    "attendees.national_id": "کد ملی",
-    "attendees.mobile": "شمارهٔ همراه",
-    "attendees.role": "سمت",
-    "status": "وضعیت",
-    "ngo_id": "شناسهٔ سمن",
-    "q": "عبارت جست‌وجو",
-    "note": "یادداشت",
-})
+add_labels({"attendees": "فهرست شرکت‌کنندگان (attendees)", "attendees.full_name": "نام و نام خانوادگی",
+            "attendees.national_id": "کد ملی", "attendees.mobile": "شمارهٔ همراه",
+            "attendees.role": "سمت", "status": "وضعیت", "ngo_id": "شناسهٔ سمن",
+            "q": "عبارت جست‌وجو", "note": "یادداشت"})
 
 
 class Digits(fields.Field):
-    """A number people write with digits (a national ID, a mobile): text of at most ``max``
-    characters or a JSON integer; the service cleans and checks it (422 when it is wrong)."""
+    """Digits people write (a national ID, a mobile), as text or a JSON integer."""
 
     default_error_messages = {"required": reason("missing"), "null": reason("null"),
                               "invalid": reason("text")}
@@ -38,7 +29,7 @@ class Digits(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise self.make_error("invalid")
-        if isinstance(value, int) and value < 0:
+        if isinstance(value, int) and not 0 <= value < 10**self.max_length:
             raise ValidationError(reason("range", min=0, max=10**self.max_length - 1))
         if len(str(value)) > self.max_length:
             raise ValidationError(reason("too_long", max=self.max_length))
@@ -48,39 +39,24 @@ class Digits(fields.Field):
 class AttendeeSchema(Schema):
     full_name = Text(max=120, blank=False, required=True, metadata={"example": "زهرا احمدی"})
     national_id = Digits(max=20, required=True, metadata={
-        "example": "0012345679", "description": "10 digits with a valid check digit (Persian digits too)"})
-    mobile = Digits(max=20, required=True, metadata={
-        "example": "09121234567", "description": "09…, +98…, 0098… or 9…"})
+        "example": "0012345679", "description": "10 digits; a wrong check digit is 422"})
+    mobile = Digits(max=20, required=True, metadata={"example": "09121234567"})  # or +98…, 0098…, 9…
     role = Text(max=100, load_default="", metadata={"description": "the attendee's role in the NGO"})
 
 
 class RegCreateInputSchema(Schema):
-    attendees = List(Nested(AttendeeSchema), min=1, max=MAX_BATCH, required=True,
-                     metadata={"description": "registered all or none"})
+    attendees = List(Nested(AttendeeSchema), min=1, max=MAX_BATCH, required=True)
 
 
 class RegListQuerySchema(PageQuery):
     per_page = QueryInteger(min=1, max=100, load_default=50)
     status = Enum(RegStatus)
     ngo_id = QueryInteger(min=1, max=MAX_ID, metadata={"description": "organizers only"})
-    q = Text(max=100, load_default="",
-             metadata={"description": "a name, the start of a national ID, or part of a mobile"})
+    q = Text(max=100, load_default="", metadata={"description": "a name, national ID or mobile"})
 
 
 class RegRejectInputSchema(Schema):
     note = Text(max=300, load_default="", metadata={"description": "why, kept with the registration"})
-
-
-class Whole(fields.Nested):
-    """A sub-object of the same row's derived values (its schema reads the whole row)."""
-
-    def serialize(self, attr, obj, accessor=None, **kwargs):
-        return self._serialize(obj, attr, obj, **kwargs)
-
-
-class RegJalaliSchema(Schema):
-    created_at = fields.Function(lambda reg: format_datetime(reg.created_at) or None,
-                                 allow_none=True, required=True, metadata={"type": "string"})
 
 
 class RegistrationOutSchema(Schema):
@@ -100,7 +76,9 @@ class RegistrationOutSchema(Schema):
     decided_at = Instant(allow_none=True, required=True)
     cancelled_at = Instant(allow_none=True, required=True)
     note = fields.String(required=True)
-    jalali = Whole(RegJalaliSchema, required=True)
+    jalali = fields.Function(lambda reg: {"created_at": format_datetime(reg.created_at) or None},
+                             required=True, metadata={"type": "object", "properties": {
+                                 "created_at": {"type": "string", "nullable": True}}})
 
 
 class RegCreatedSchema(Schema):
@@ -108,14 +86,13 @@ class RegCreatedSchema(Schema):
 
 
 class RegCancelledSchema(RegistrationOutSchema):
-    promoted = fields.List(fields.Nested(RegistrationOutSchema), required=True,
-                           metadata={"description": "moved up from the waitlist into the freed seat"})
+    promoted = fields.List(fields.Nested(RegistrationOutSchema), required=True)  # from the waitlist
 
 
-class RegPageSchema(PageSchema):
-    registrations = fields.List(fields.Nested(RegistrationOutSchema), required=True)
+class RegPageSchema(PageSchema):  # dumped from the paginated query
+    registrations = fields.List(fields.Nested(RegistrationOutSchema), required=True, attribute="items")
     per_page = fields.Integer(required=True)
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
+    counts = fields.Dict(keys=Enum(RegStatus), values=fields.Integer(),
                          metadata={"description": "per status, for the event's organizers"})
     capacity = fields.Integer(metadata={"description": "for the event's organizers"})
     confirmed = fields.Integer(metadata={"description": "for the event's organizers"})

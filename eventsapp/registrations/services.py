@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..events.models import Audience, Event, EventStatus
 from ..events.services import can_manage, registration_closes_at
@@ -367,8 +368,9 @@ class RegFilter:
 
 
 def registrations_query(event: Event, f: RegFilter | None = None):
-    """The event's registrations, filtered; first registered first."""
-    query = select(Registration).where(Registration.event_id == event.id)
+    """The event's registrations, filtered, with their NGOs; first registered first."""
+    query = select(Registration).where(Registration.event_id == event.id).options(
+        selectinload(Registration.ngo))
     if f is not None:
         if f.status:
             query = query.where(Registration.status == f.status)
