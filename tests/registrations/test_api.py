@@ -476,6 +476,19 @@ def test_who_may_approve_and_reject(client, db, make_event, post, headers, make_
                        headers=api_headers(make_user("admin"))).get_json()["status"] == "confirmed"
 
 
+def test_an_id_out_of_range_is_404_for_every_method(client, make_user):
+    """An address with a rule per method (GET and DELETE) answered 405 for the second method when
+    the id was out of range (werkzeug matched the path, then the converter refused the value)."""
+    headers = api_headers(make_user("admin"))
+    for bad in ("0", str(2**31), "9" * 20, "01"):
+        for method, path in [("get", url(bad)), ("post", url(bad)), ("get", reg_url(bad)),
+                             ("delete", reg_url(bad)), ("post", reg_url(bad, "approve")),
+                             ("post", reg_url(bad, "reject"))]:
+            response = getattr(client, method)(path, headers=headers)
+            assert_refused(response, "not_found", 404)
+    assert_refused(client.delete(url(1), headers=headers), "method_not_allowed", 405)
+
+
 # --- the OpenAPI document ------------------------------------------------------------------
 
 def test_openapi_lists_the_registration_endpoints(client):
