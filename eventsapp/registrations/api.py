@@ -1,6 +1,5 @@
-"""Registrations in the JSON API. Schemas refuse the malformed (400); writing views take the write
-lock (``begin_write``), load and authorise (``access``: 404/403), call one service and commit
-once; a service's refusal is 409 (a conflict with the current state) or 422 (a broken rule)."""
+"""Registrations in the JSON API. Schemas refuse the malformed (400); writing views lock, load and
+authorise (``access``: 404/403), call one service, commit; its refusal is 409 (state) or 422 (rule)."""
 from flask import g
 
 from ..api import bp
@@ -30,7 +29,7 @@ def errors(described: dict):
 @token_required("secretary")
 @errors({404: "no such event, or a draft",
          409: "full, ngo_quota, closed, not_open, duplicate: nothing saved",
-         422: "invalid_national_id, invalid_mobile (its row in the message), not_in_audience"})
+         422: "invalid_national_id, invalid_mobile, name_required (with its row), not_in_audience"})
 @bp.arguments(RegCreateInputSchema)
 @bp.response(201, RegCreatedSchema, description="confirmed while seats last, then waitlisted")
 def create_registrations(data, event_id):

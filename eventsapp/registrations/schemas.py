@@ -1,5 +1,4 @@
-"""The registrations API's schemas: they refuse the malformed before any service runs, serialise
-the answers and are the document. The rules (check digits, seats, window, audience): services."""
+"""The registrations API's schemas: they check what comes in, serialise what goes out, are the document."""
 from ..api.me import NamedSchema
 from ..api.schema import (MAX_ID, Enum, Instant, List, Nested, PageQuery, PageSchema, QueryInteger,
                           Schema, Text, ValidationError, add_labels, fields, reason)
@@ -9,9 +8,10 @@ from .models import RegStatus
 from .services import MAX_BATCH
 
 add_labels({"attendees": "فهرست شرکت‌کنندگان (attendees)", "attendees.full_name": "نام و نام خانوادگی",
-            "attendees.national_id": "کد ملی", "attendees.mobile": "شمارهٔ همراه",
-            "attendees.role": "سمت", "status": "وضعیت", "ngo_id": "شناسهٔ سمن",
-            "q": "عبارت جست‌وجو", "note": "یادداشت"})
+            "attendees.national_id": "کد ملی", "attendees.mobile": "شمارهٔ همراه", "attendees.role": "سمت",
+            "status": "وضعیت", "ngo_id": "شناسهٔ سمن", "q": "عبارت جست‌وجو", "note": "یادداشت"})
+# A character str.strip() keeps (Text's own pattern, \S, lets through \x1c-\x1f and \x85, which it strips).
+NOT_BLANK = r"[^\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 
 
 class Digits(fields.Field):
@@ -37,7 +37,8 @@ class Digits(fields.Field):
 
 
 class AttendeeSchema(Schema):
-    full_name = Text(max=120, blank=False, required=True, metadata={"example": "زهرا احمدی"})
+    full_name = Text(max=120, blank=False, required=True,
+                     metadata={"example": "زهرا احمدی", "pattern": NOT_BLANK})
     national_id = Digits(max=20, required=True, metadata={
         "example": "0012345679", "description": "10 digits; a wrong check digit is 422"})
     mobile = Digits(max=20, required=True, metadata={"example": "09121234567"})  # or +98…, 0098…, 9…

@@ -194,6 +194,8 @@ def test_registering_takes_the_sqlite_write_lock_first(app, client, db, make_eve
      "ردیف ۲: کد ملی «۱۲۳۴۵۶۷۸۹۰» درست نیست؛ ۱۰ رقم با رقم کنترل درست لازم است."),
     ({}, [person(1, mobile="0912")], "invalid_mobile", 422,
      "ردیف ۱: شمارهٔ همراه «۰۹۱۲» درست نیست؛ ۱۱ رقم و با ۰۹ آغاز شود."),
+    ({}, [person(1), person(2, full_name="\u200c")], "name_required", 422,  # blank once normalised
+     "ردیف ۲: نام و نام خانوادگی را بنویسید."),
 ])
 def test_every_refusal_has_its_reason_and_a_persian_message(client, db, make_event, post, setup,
                                                             people, error, code, message):
@@ -223,6 +225,7 @@ def test_every_refusal_has_its_reason_and_a_persian_message(client, db, make_eve
 @pytest.mark.parametrize("people,field,message", [
     ([person(1), person(2, full_name=" ")], "attendees[1].full_name",
      "نام و نام خانوادگی نمی‌تواند خالی باشد."),
+    ([person(1, full_name="\x1c\x85")], "attendees[0].full_name", "نام و نام خانوادگی نمی‌تواند خالی باشد."),
     ([], "attendees", "فهرست شرکت‌کنندگان (attendees) دست‌کم ۱ مورد باید داشته باشد."),
     ([person(i) for i in range(1, 52)], "attendees",
      "فهرست شرکت‌کنندگان (attendees) حداکثر ۵۰ مورد می‌تواند داشته باشد."),
@@ -508,6 +511,8 @@ def test_openapi_lists_the_registration_endpoints(client):
         assert reason in create["responses"]["422"]["description"]
     attendee = schemas["Attendee"]["properties"]
     assert attendee["full_name"]["maxLength"] == 120 and attendee["role"]["maxLength"] == 100
+    blank = re.compile(attendee["full_name"]["pattern"])  # the document's blank is the schema's
+    assert blank.search("ز") and not any(blank.search(c) for c in " \t\x1c\x1f\x85\u3000")
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert schemas["RegCreateInput"]["properties"]["attendees"]["maxItems"] == 50
     listing = {p["name"]: p for p in paths["/api/v1/events/{event_id}/registrations"]["get"]["parameters"]}
