@@ -73,7 +73,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 class IdConverter(IntegerConverter):
-    """``<id:name>``: a row id, 1 … 2**31-1, so a huge number is a 404, not a database error."""
+    """``<id:name>``: a row id, 1 … 2**31-1, so a huge number is a 404, not a database error.
+
+    The range is in the regex, not only in ``to_python``: when one address has a rule per method
+    (GET and DELETE), werkzeug answers a refused value with 405 for every method but the first."""
+
+    regex = ("(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}"
+             "|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}"
+             "|21474836[0-3][0-9]|214748364[0-7])")
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**31 - 1)

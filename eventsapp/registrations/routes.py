@@ -13,7 +13,7 @@ from ..jalali import today, utcnow
 from ..ngos.models import Ngo
 from ..paging import page_arg
 from ..persian import to_persian_digits
-from . import bp, exports, services
+from . import access, bp, exports, services
 from .forms import RegisterForm, RejectForm
 from .models import RegStatus, Registration
 from ..dbtypes import persian_order
@@ -49,17 +49,10 @@ def secretary_home():
                            by_event=by_event)
 
 
-def _event_for_secretary(event_id) -> Event:
-    event = db.get_or_404(Event, event_id)
-    if not events.can_view(current_user, event):
-        abort(404)
-    return event
-
-
 @bp.route("/events/<id:event_id>/register", methods=["GET", "POST"])
 @role_required("secretary")
 def register(event_id):
-    event = _event_for_secretary(event_id)
+    event = access.event_for(current_user, event_id)
     ngo = current_user.ngo
     form = RegisterForm()
     status = 200
@@ -104,7 +97,7 @@ def register(event_id):
 @bp.route("/events/<id:event_id>/my-registrations")
 @role_required("secretary")
 def my_registrations(event_id):
-    event = _event_for_secretary(event_id)
+    event = access.event_for(current_user, event_id)
     regs = db.session.scalars(services.registrations_query(
         event, services.RegFilter(ngo_id=current_user.ngo_id))).all()
     return render_template("registrations/my_registrations.html", event=event, regs=regs,
@@ -114,9 +107,7 @@ def my_registrations(event_id):
 @bp.route("/registrations/<id:reg_id>/cancel", methods=["POST"])
 @role_required("secretary", "organizer", "admin")
 def cancel(reg_id):
-    reg = db.get_or_404(Registration, reg_id)
-    if not services.can_see(current_user, reg):
-        abort(404)
+    access.registration_for(current_user, reg_id)
     if not RejectForm().validate_on_submit():
         abort(400)
     begin_write(db.session)
@@ -138,13 +129,6 @@ def cancel(reg_id):
 
 # --- organizers ----------------------------------------------------------------------------
 
-def _event_for_organizer(event_id) -> Event:
-    event = db.get_or_404(Event, event_id)
-    if not events.can_manage(current_user, event):
-        abort(403 if events.can_view(current_user, event) else 404)
-    return event
-
-
 def _filter() -> services.RegFilter:
     status = request.args.get("status") or ""
     return services.RegFilter(
@@ -156,9 +140,9 @@ def _filter() -> services.RegFilter:
 @bp.route("/events/<id:event_id>/registrations")
 @role_required("organizer", "admin")
 def event_registrations(event_id):
-    event = _event_for_organizer(event_id)
+    event = access.event_for(current_user, event_id, manage=True)
     f = _filter()
-    query = services.registrations_query(event, f).options(selectinload(Registration.ngo))
+    query = services.registrations_query(event, f)
     page = db.paginate(query, page=page_arg(),
                        per_page=PAGE_SIZE, error_out=False)
     counts = services.status_counts(db.session, event)
@@ -174,8 +158,7 @@ def event_registrations(event_id):
 def decide(reg_id, action):
     if action not in ("approve", "reject"):
         abort(404)
-    reg = db.get_or_404(Registration, reg_id)
-    _event_for_organizer(reg.event_id)
+    access.registration_for(current_user, reg_id, manage=True)
     form = RejectForm()
     if not form.validate_on_submit():
         abort(400)
@@ -199,7 +182,7 @@ def decide(reg_id, action):
 @bp.route("/events/<id:event_id>/registrations/fill", methods=["POST"])
 @role_required("organizer", "admin")
 def fill_waitlist(event_id):
-    _event_for_organizer(event_id)
+    access.event_for(current_user, event_id, manage=True)
     if not RejectForm().validate_on_submit():
         abort(400)
     begin_write(db.session)
@@ -215,9 +198,8 @@ def fill_waitlist(event_id):
 def export(event_id, fmt):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    event = _event_for_organizer(event_id)
-    regs = db.session.scalars(services.registrations_query(event, _filter())
-                              .options(selectinload(Registration.ngo))).all()
+    event = access.event_for(current_user, event_id, manage=True)
+    regs = db.session.scalars(services.registrations_query(event, _filter())).all()
     name = f"registrations-{event.id}.{fmt}"
     if fmt == "csv":
         body, mime = exports.to_csv(regs), "text/csv; charset=utf-8"

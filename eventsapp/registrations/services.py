@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
 from ..audit.models import Action
@@ -42,8 +43,19 @@ class RegReason(str, enum.Enum):
     not_pending = "not_pending"
 
 
+# What is wrong with the request itself, whatever the event's state (422); the other refusals
+# conflict with the current state (full, quota used, closed, already registered, decided): 409.
+UNPROCESSABLE = frozenset({"invalid_national_id", "invalid_mobile", "name_required",
+                           "not_in_audience", "no_attendees", "too_many"})
+
+
 class RegistrationError(Refusal):
     status = 409
+
+    def __init__(self, reason, message=None, **details):
+        super().__init__(reason, message, **details)
+        self.status = 422 if reason.value in UNPROCESSABLE else 409
+
     messages = {
         RegReason.full: "ظرفیت رویداد پر است{left}.",
         RegReason.ngo_quota: "سهم سمن شما از این رویداد {quota} نفر است و {used} نفر ثبت شده‌اند؛ {left} جای دیگر دارید.",
@@ -375,8 +387,9 @@ class RegFilter:
 
 
 def registrations_query(event: Event, f: RegFilter | None = None):
-    """The event's registrations, filtered; first registered first."""
-    query = select(Registration).where(Registration.event_id == event.id)
+    """The event's registrations, filtered, with their NGOs; first registered first."""
+    query = select(Registration).where(Registration.event_id == event.id).options(
+        selectinload(Registration.ngo))
     if f is not None:
         if f.status:
             query = query.where(Registration.status == f.status)

@@ -7,21 +7,20 @@ sheet of many tickets is for the NGO's secretary and the event's organizers.
 """
 from dataclasses import dataclass
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.permissions import public, role_required
-from ..events import services as events
-from ..events.models import Event, EventStatus, Venue
+from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..ngos.models import Ngo
 from ..paging import page_arg
 from ..dbtypes import persian_order
 from ..persian import to_persian_digits
-from . import bp, qr, services
+from . import access, bp, qr, services
 from .models import RegStatus, Registration
 
 SHEET_PAGE_SIZE = 200
@@ -51,15 +50,6 @@ def mask(value: str, head: int = 4, tail: int = 2) -> str:
     if len(value) <= head + tail:
         return "***"
     return to_persian_digits(value[:head]) + "***" + to_persian_digits(value[-tail:])
-
-
-def base_url() -> str:
-    return qr.public_base(current_app.config.get("PUBLIC_BASE_URL"), request.host_url)
-
-
-def absolute_ticket_url(code: str) -> str:
-    """The ticket page's absolute URL, as its QR code says it (for the API and e-mails too)."""
-    return qr.ticket_url(code, base_url())
 
 
 @dataclass
@@ -97,10 +87,8 @@ class Ticket:
 
 
 def _ticket_or_404(code: str) -> Ticket:
-    reg = services.by_ticket_code(db.session, code)
-    if reg is None:
-        abort(404)
-    return Ticket(reg, absolute_ticket_url(reg.ticket_code))
+    reg = access.ticket_for(code)
+    return Ticket(reg, access.ticket_url(reg.ticket_code))
 
 
 def _private(response, cache=PAGE_CACHE):
@@ -158,18 +146,10 @@ def ticket_qr_png(code):
 
 def _sheet_scope(event_id: int) -> tuple[Event, Ngo | None]:
     """The event and the NGO whose tickets this user may print (None: every NGO's)."""
-    event = db.session.scalar(select(Event).where(Event.id == event_id).options(
-        selectinload(Event.days), selectinload(Event.body),
-        selectinload(Event.venue).selectinload(Venue.province),
-        selectinload(Event.venue).selectinload(Venue.county)))
-    if event is None:
-        abort(404)
-    if current_user.role.value == "secretary":
-        if not events.can_view(current_user, event):
-            abort(404)
+    secretary = current_user.role.value == "secretary"
+    event = access.event_for(current_user, event_id, manage=not secretary)
+    if secretary:
         return event, db.session.get(Ngo, current_user.ngo_id)  # whatever ?ngo= says
-    if not events.can_manage(current_user, event):
-        abort(403 if events.can_view(current_user, event) else 404)
     ngo_id = request.args.get("ngo", type=int)
     if not request.args.get("ngo"):
         return event, None
@@ -191,7 +171,7 @@ def tickets_print(event_id):
         query = query.where(Registration.ngo_id == ngo.id)
     page = db.paginate(query, page=page_arg(),
                        per_page=SHEET_PAGE_SIZE, error_out=False, count=True)
-    base = base_url()
+    base = access.base_url()
     tickets = [Ticket(reg, qr.ticket_url(reg.ticket_code, base)) for reg in page.items]
     html = render_template("registrations/ticket_sheet.html", event=event, ngo=ngo,
                            tickets=tickets, page=page)

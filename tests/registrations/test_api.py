@@ -173,31 +173,32 @@ def test_registering_takes_the_sqlite_write_lock_first(app, client, db, make_eve
     assert "BEGIN IMMEDIATE" in begins, begins
 
 
-@pytest.mark.parametrize("setup,people,error,message", [
-    ({"capacity": 1, "waitlist": False}, [person(1), person(2)], "full",
+# A conflict with the current state is 409; a rule the request itself breaks is 422 (issue 10:
+# an invalid national ID was 409). What the schema can tell is refused before: see below.
+@pytest.mark.parametrize("setup,people,error,code,message", [
+    ({"capacity": 1, "waitlist": False}, [person(1), person(2)], "full", 409,
      "ظرفیت رویداد پر است؛ ۱ جا مانده است."),
-    ({"quota": 1}, [person(1), person(2)], "ngo_quota",
+    ({"quota": 1}, [person(1), person(2)], "ngo_quota", 409,
      "سهم سمن شما از این رویداد ۱ نفر است و ۰ نفر ثبت شده‌اند؛ ۱ جای دیگر دارید."),
-    ({"closed": True}, [person(1)], "closed", "ثبت‌نام این رویداد بسته است (از "),
-    ({"not_open": True}, [person(1)], "not_open", "ثبت‌نام این رویداد از "),
-    ({"status": "postponed"}, [person(1)], "closed",
+    ({"closed": True}, [person(1)], "closed", 409, "ثبت‌نام این رویداد بسته است (از "),
+    ({"not_open": True}, [person(1)], "not_open", 409, "ثبت‌نام این رویداد از "),
+    ({"status": "postponed"}, [person(1)], "closed", 409,
      "ثبت‌نام این رویداد بسته است (رویداد به تعویق افتاده است)."),
-    ({"status": "cancelled"}, [person(1)], "closed", "ثبت‌نام این رویداد بسته است (رویداد لغو شده است)."),
-    ({"audience": "اصفهان"}, [person(1)], "not_in_audience",
+    ({"status": "cancelled"}, [person(1)], "closed", 409,
+     "ثبت‌نام این رویداد بسته است (رویداد لغو شده است)."),
+    ({"audience": "اصفهان"}, [person(1)], "not_in_audience", 422,
      "این رویداد ویژهٔ سمن‌های استان اصفهان است و سمن شما در میان مخاطبان آن نیست."),
-    ({}, [person(1), person(1, full_name="زینب")], "duplicate",
+    ({}, [person(1), person(1, full_name="زینب")], "duplicate", 409,
      f"«زینب» با کد ملی {nid(1).translate(FA)} پیش‌تر برای این رویداد ثبت‌نام شده است."),
-    ({}, [person(1), person(2, national_id="1234567890")], "invalid_national_id",
+    ({}, [person(1), person(2, national_id="1234567890")], "invalid_national_id", 422,
      "ردیف ۲: کد ملی «۱۲۳۴۵۶۷۸۹۰» درست نیست؛ ۱۰ رقم با رقم کنترل درست لازم است."),
-    ({}, [person(1, mobile="0912")], "invalid_mobile",
+    ({}, [person(1, mobile="0912")], "invalid_mobile", 422,
      "ردیف ۱: شمارهٔ همراه «۰۹۱۲» درست نیست؛ ۱۱ رقم و با ۰۹ آغاز شود."),
-    ({}, [person(1), person(2, full_name="")], "name_required", "ردیف ۲: نام و نام خانوادگی را بنویسید."),
-    ({}, [], "no_attendees", "دست‌کم یک نفر را برای ثبت‌نام وارد کنید."),
-    ({"capacity": 100}, [person(i) for i in range(1, 52)], "too_many",
-     "در هر بار حداکثر ۵۰ نفر را می‌توان ثبت‌نام کرد."),
+    ({}, [person(1), person(2, full_name="\u200c")], "name_required", 422,  # blank once normalised
+     "ردیف ۲: نام و نام خانوادگی را بنویسید."),
 ])
 def test_every_refusal_has_its_reason_and_a_persian_message(client, db, make_event, post, setup,
-                                                            people, error, message):
+                                                            people, error, code, message):
     setup = dict(setup)
     kw = {}
     if setup.pop("closed", False):
@@ -215,10 +216,36 @@ def test_every_refusal_has_its_reason_and_a_persian_message(client, db, make_eve
     if status:
         events.set_status(event, status, reason="دلیل")
     db.session.commit()
-    body = assert_refused(post(event, *people), error, 409)
+    body = assert_refused(post(event, *people), error, code)
     assert body["message"].startswith(message), body["message"]
     assert count(db) == 0
     assert confirmed_count(db, event) == 0
+
+
+@pytest.mark.parametrize("people,field,message", [
+    ([person(1), person(2, full_name=" ")], "attendees[1].full_name",
+     "نام و نام خانوادگی نمی‌تواند خالی باشد."),
+    ([person(1, full_name="\x1c\x85")], "attendees[0].full_name", "نام و نام خانوادگی نمی‌تواند خالی باشد."),
+    ([], "attendees", "فهرست شرکت‌کنندگان (attendees) دست‌کم ۱ مورد باید داشته باشد."),
+    ([person(i) for i in range(1, 52)], "attendees",
+     "فهرست شرکت‌کنندگان (attendees) حداکثر ۵۰ مورد می‌تواند داشته باشد."),
+    ([person(1, national_id="1" * 21)], "attendees[0].national_id",
+     "کد ملی حداکثر ۲۰ نویسه می‌تواند داشته باشد."),
+    ([person(1, mobile=-9121234567)], "attendees[0].mobile",
+     "شمارهٔ همراه باید عددی از ۰ تا ۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹۹ باشد."),
+    ([person(1, role="ن" * 101)], "attendees[0].role", "سمت حداکثر ۱۰۰ نویسه می‌تواند داشته باشد."),
+    ([person(1, ngo_id=3)], "attendees[0].ngo_id", "فیلد «شناسهٔ سمن» شناخته نیست."),
+])
+def test_what_the_schema_can_tell_is_refused_before_any_service_runs(client, db, make_event, post,
+                                                                      people, field, message):
+    """A blank name, no attendees or more than fifty were the services' 409 (name_required,
+    no_attendees, too_many); issue 10 makes them field errors: 400 naming the field, before the
+    event is even looked at (a draft would otherwise answer 404)."""
+    event = make_event(capacity=100, publish=False)
+    body = assert_refused(post(event, *people), "invalid", 400)
+    assert (body["field"], body["message"]) == (field, message)
+    assert body["fields"][field] == message
+    assert count(db) == 0
 
 
 def test_already_registered_and_quota_used_refusals(client, db, make_event, post, make_user):
@@ -234,7 +261,7 @@ def test_already_registered_and_quota_used_refusals(client, db, make_event, post
 
 @pytest.mark.parametrize("kwargs,error,field", [
     ({"data": "not json", "content_type": "application/json"}, "invalid_json", None),
-    ({"json": [person(1)]}, "invalid_json", None),
+    ({"json": [person(1)]}, "invalid", "_schema"),  # was invalid_json: the schema's refusal now
     ({"json": {}}, "invalid", "attendees"),
     ({"json": {"attendees": person(1)}}, "invalid", "attendees"),
     ({"json": {"attendees": "زهرا"}}, "invalid", "attendees"),
@@ -251,11 +278,12 @@ def test_malformed_bodies_are_400(client, db, make_event, headers, kwargs, error
     assert count(db) == 0
 
 
-def test_row_numbers_in_type_errors(client, make_event, headers):
+def test_type_errors_name_the_row_in_the_field(client, make_event, headers):
+    """The row was in the message («ردیف ۲: …»); on schemas it is in the field's path."""
     event = make_event()
     body = assert_refused(client.post(url(event), headers=headers, json={
         "attendees": [person(1), person(2, role=5)]}), "invalid", 400)
-    assert body["message"] == "ردیف ۲: سمت باید متن باشد."
+    assert (body["field"], body["message"]) == ("attendees[1].role", "سمت باید متن باشد.")
 
 
 def test_who_may_register(client, db, make_event, make_user, post):
@@ -324,7 +352,9 @@ def test_the_events_organizer_lists_everyone_with_filters_and_pages(client, db, 
     admin = api_headers(make_user("admin"))
     assert client.get(url(event), headers=admin).get_json()["total"] == 4
     for query, field in [("status=gone", "status"), ("page=0", "page"), ("per_page=x", "per_page"),
-                         ("ngo_id=-3", "ngo_id"), ("q=" + "ا" * 101, "q")]:
+                         ("ngo_id=-3", "ngo_id"), ("q=" + "ا" * 101, "q"),
+                         ("page=9223372036854775807", "page"), ("page=100001", "page"),
+                         ("per_page=101", "per_page"), ("ngo_id=2147483648", "ngo_id")]:
         body = assert_refused(client.get(f"{url(event)}?{query}", headers=manager), "invalid", 400)
         assert body["field"] == field
 
@@ -449,6 +479,19 @@ def test_who_may_approve_and_reject(client, db, make_event, post, headers, make_
                        headers=api_headers(make_user("admin"))).get_json()["status"] == "confirmed"
 
 
+def test_an_id_out_of_range_is_404_for_every_method(client, make_user):
+    """An address with a rule per method (GET and DELETE) answered 405 for the second method when
+    the id was out of range (werkzeug matched the path, then the converter refused the value)."""
+    headers = api_headers(make_user("admin"))
+    for bad in ("0", str(2**31), "9" * 20, "01"):
+        for method, path in [("get", url(bad)), ("post", url(bad)), ("get", reg_url(bad)),
+                             ("delete", reg_url(bad)), ("post", reg_url(bad, "approve")),
+                             ("post", reg_url(bad, "reject"))]:
+            response = getattr(client, method)(path, headers=headers)
+            assert_refused(response, "not_found", 404)
+    assert_refused(client.delete(url(1), headers=headers), "method_not_allowed", 405)
+
+
 # --- the OpenAPI document ------------------------------------------------------------------
 
 def test_openapi_lists_the_registration_endpoints(client):
@@ -459,11 +502,26 @@ def test_openapi_lists_the_registration_endpoints(client):
     assert "post" in paths["/api/v1/registrations/{reg_id}/approve"]
     assert "post" in paths["/api/v1/registrations/{reg_id}/reject"]
     create = paths["/api/v1/events/{event_id}/registrations"]["post"]
-    assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/RegCreateInput")
-    assert {"201", "400", "401", "403", "404", "409"} <= set(create["responses"])
-    for reason in ("full", "ngo_quota", "closed", "not_in_audience", "duplicate", "invalid_national_id"):
-        assert reason in create["responses"]["409"]["description"]
     schemas = spec["components"]["schemas"]
+    assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/RegCreateInput")
+    assert {"201", "400", "401", "403", "404", "409", "422"} <= set(create["responses"])
+    for reason in ("full", "ngo_quota", "closed", "not_open", "duplicate"):
+        assert reason in create["responses"]["409"]["description"]
+    for reason in ("invalid_national_id", "invalid_mobile", "not_in_audience"):
+        assert reason in create["responses"]["422"]["description"]
+    attendee = schemas["Attendee"]["properties"]
+    assert attendee["full_name"]["maxLength"] == 120 and attendee["role"]["maxLength"] == 100
+    blank = re.compile(attendee["full_name"]["pattern"])  # the document's blank is the schema's
+    assert blank.search("ز") and not any(blank.search(c) for c in " \t\x1c\x1f\x85\u3000")
+    assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert schemas["RegCreateInput"]["properties"]["attendees"]["maxItems"] == 50
+    listing = {p["name"]: p for p in paths["/api/v1/events/{event_id}/registrations"]["get"]["parameters"]}
+    assert listing["page"]["schema"]["maximum"] == 100_000 and listing["per_page"]["schema"]["maximum"] == 100
+    assert listing["status"]["schema"]["enum"] == [s.value for s in RegStatus]
+    for path, method in [("/api/v1/registrations/{reg_id}", "delete"),
+                         ("/api/v1/registrations/{reg_id}/approve", "post"),
+                         ("/api/v1/registrations/{reg_id}/reject", "post")]:
+        assert {"200", "401", "403", "404", "409"} <= set(paths[path][method]["responses"])
     assert {"id", "status", "ticket_code", "ticket_url"} <= set(schemas["RegistrationOut"]["properties"])
     assert "registrations" in schemas["RegCreated"]["properties"]
     assert "requestBody" in paths["/api/v1/registrations/{reg_id}/reject"]["post"]

@@ -231,3 +231,28 @@ def test_long_lists_page_with_links_that_keep_the_event(client, db, login_as, op
     html = client.get(f"/events/{event.id}/registrations?status=confirmed").get_data(as_text=True)
     assert f"/events/{event.id}/registrations?status=confirmed&amp;page=2" in html or \
         f"/events/{event.id}/registrations?page=2&amp;status=confirmed" in html
+
+
+def test_pages_and_api_share_one_access_policy(client, db, login_as, open_event, make_user):
+    """registrations/access.py for pages and API alike: another body's organizer may see the
+    published event (403 on its list, page and API) but not its registrations (404 on a
+    decision, page and API: it was 403 on the page, which told that the registration exists)."""
+    from tests.conftest import api_headers
+
+    event = open_event(capacity=5, approval=True)
+    login_as("secretary")
+    client.post(f"/events/{event.id}/register", data=rows(("زهرا", nid(21), "09121112233")))
+    client.post("/logout")
+    reg = db.session.query(Registration).one()
+    stranger = make_user("organizer")
+    login(client, stranger)
+    assert client.get(f"/events/{event.id}/registrations").status_code == 403
+    assert client.post(f"/registrations/{reg.id}/approve").status_code == 404
+    assert client.post(f"/registrations/{reg.id}/cancel").status_code == 404
+    headers = api_headers(stranger)
+    assert client.get(f"/api/v1/events/{event.id}/registrations", headers=headers).status_code == 403
+    answer = client.post(f"/api/v1/registrations/{reg.id}/approve", headers=headers)
+    assert (answer.status_code, answer.get_json()["message"]) == (404, "ثبت‌نام پیدا نشد.")
+    db.session.refresh(reg)
+    assert reg.status == RegStatus.pending
+    assert client.get("/t/" + "x" * 22).status_code == 404
