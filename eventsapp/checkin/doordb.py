@@ -67,6 +67,16 @@ _SQL = {
     "log": """
         INSERT INTO scan_log (event_id, registration_id, code, verdict, staff_id, device_id, gate, scanned_at)
         VALUES (:event_id, :registration_id, :code, :verdict, :staff_id, :device_id, :gate, :now)""",
+    # A scan with a client nonce: the partial unique index on (event_id, nonce) lets one in; a
+    # second with the same nonce (two sends at once) inserts nothing and returns nothing.
+    "log_nonce": """
+        INSERT INTO scan_log (event_id, registration_id, code, verdict, staff_id, device_id, gate,
+                              scanned_at, nonce, answer)
+        VALUES (:event_id, :registration_id, :code, :verdict, :staff_id, :device_id, :gate, :now,
+                :nonce, :answer)
+        ON CONFLICT (event_id, nonce) WHERE nonce IS NOT NULL DO NOTHING
+        RETURNING id""",
+    "answer": "SELECT answer FROM scan_log WHERE event_id = :event_id AND nonce = :nonce",
 }
 # One writer at a time per process on SQLite: threads of a worker queue here and are handed the
 # turn at once, rather than each sleeping in SQLite's busy handler (1, 2, 5, 10… ms) while the
@@ -185,10 +195,21 @@ class DoorDb:
             "staff_id": staff_id, "device_id": device_id, "gate": gate})
         return None if row is None else row[0]
 
-    def log(self, *, event_id, registration_id, code, verdict, staff_id, device_id, gate, now):
-        self._run("log", {"event_id": event_id, "registration_id": registration_id, "code": code,
-                          "verdict": verdict.value, "staff_id": staff_id, "device_id": device_id,
-                          "gate": gate, "now": self._instant_in(now)})
+    def log(self, *, event_id, registration_id, code, verdict, staff_id, device_id, gate, now,
+            nonce=None, answer=None) -> bool:
+        """Log a scan; with a ``nonce``, False when that nonce is in the log already."""
+        params = {"event_id": event_id, "registration_id": registration_id, "code": code,
+                  "verdict": verdict.value, "staff_id": staff_id, "device_id": device_id,
+                  "gate": gate, "now": self._instant_in(now)}
+        if nonce is None:
+            self._run("log", params)
+            return True
+        return self._one("log_nonce", {**params, "nonce": nonce, "answer": answer}) is not None
+
+    def answer(self, event_id: int, nonce: str) -> str | None:
+        """The answer (JSON) logged with this nonce for this event, or None."""
+        row = self._one("answer", {"event_id": event_id, "nonce": nonce})
+        return None if row is None else row[0]
 
     def touch_device(self, device_id: int, now: datetime) -> None:
         self._run("touch_device", {"device_id": device_id, "now": self._instant_in(now)})
