@@ -3,11 +3,12 @@
 devices and check-ins), 403 (``Access.forbidden``) for what they may see but not change."""
 from sqlalchemy import select
 
+from ..accounts import services as accounts
 from ..events.models import Event
 from ..events.services import can_manage, can_view
 from ..refusals import Access, AccessRefusal
 from .models import CheckIn, EventStaff, ScannerDevice
-from .services import may_scan
+from .services import CheckinError, CheckinReason, may_scan
 
 
 def _visible_event(session, user, event_id: int) -> Event:
@@ -63,3 +64,13 @@ def assigned_staff(session, user, event_id: int, user_id: int) -> EventStaff:
     if row is None:
         raise AccessRefusal(Access.not_found, "این کاربر از کارکنان پذیرش این رویداد نیست.")
     return row
+
+
+def scanning_token(session, raw_token: str, event_id: int, now):
+    """A user's API token that may scan for this event: (its user, the token's id when its use
+    is due to be recorded, else None). 401 for no live token."""
+    token = accounts.live_token(session, raw_token)
+    if token is None:
+        raise CheckinError(CheckinReason.unauthorized)
+    scannable_event(session, token.user, event_id)
+    return token.user, (token.id if accounts.touch_due(token, now) else None)
