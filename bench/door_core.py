@@ -53,12 +53,12 @@ def main():
         def _run(self, name, params):
             self.c.execute(self.STATEMENTS[name], params)
 
-        def begin_write(self):
-            self.c.rollback()  # the reads' transaction
+        def begin_write(self):  # as DoorDb: PostgreSQL goes on in the reads' transaction
             if self.sqlite:
+                self.c.rollback()  # the reads' (deferred) transaction
                 doordb._SQLITE_WRITER.acquire()
                 self._writing = True
-            self.c.execution_options(sqlite_write=True).begin()  # SQLite: BEGIN IMMEDIATE
+                self.c.execution_options(sqlite_write=True).begin()  # BEGIN IMMEDIATE
 
         def commit(self):
             try:

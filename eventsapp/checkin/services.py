@@ -277,9 +277,14 @@ def scan_now(engine, event_id: int, text: str, *, staff_id=None, device_hash: st
                              nonce=key)
         if result is None:  # PostgreSQL: the same nonce was committed meanwhile
             door.rollback()
-            return ScanResult.from_answer(door.answer(event_id, key))
-        door.commit()
-    return result
+            first = door.answer(event_id, key)
+        else:
+            door.commit()
+            return result
+    if first is None:  # (that scan's transaction did not commit after all: scan afresh)
+        return scan_now(engine, event_id, text, staff_id=staff_id, device_hash=device_hash, gate=gate,
+                        nonce=nonce, now=now, touch_token_id=touch_token_id)
+    return ScanResult.from_answer(first)
 
 
 def _device_may_scan(device, event, event_id: int) -> int:
