@@ -1,6 +1,6 @@
 import enum
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime, enum_type
@@ -83,11 +83,18 @@ class CheckIn(db.Model):
     device = relationship("ScannerDevice")
 
 
+_NONCE = "nonce IS NOT NULL"
+
+
 class ScanLog(db.Model):
-    """Every scan, whatever its verdict, and every undo."""
+    """Every scan, whatever its verdict, and every undo. A scan sent with a client nonce keeps
+    it (scoped to who scanned: ``u<user id>:`` or ``d<device id>:``) and the answer it got, so
+    that the same nonce again gets that answer and writes nothing (the unique index decides)."""
 
     __tablename__ = "scan_log"
-    __table_args__ = (Index("ix_scan_log_event_time", "event_id", "scanned_at"),)
+    __table_args__ = (Index("ix_scan_log_event_time", "event_id", "scanned_at"),
+                      Index("uq_scan_log_event_nonce", "event_id", "nonce", unique=True,
+                            sqlite_where=text(_NONCE), postgresql_where=text(_NONCE)))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
@@ -98,6 +105,8 @@ class ScanLog(db.Model):
     device_id: Mapped[int | None] = mapped_column(ForeignKey("scanner_devices.id"))
     gate: Mapped[str] = mapped_column(String(60), default="")
     scanned_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    nonce: Mapped[str | None] = mapped_column(String(80))
+    answer: Mapped[str | None] = mapped_column(Text)  # the scan's answer (JSON), with a nonce
 
     registration = relationship("Registration")
     staff = relationship("User", foreign_keys=[staff_id])

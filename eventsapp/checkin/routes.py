@@ -1,17 +1,17 @@
 """Door pages: the scanner, finding people, undo, door staff, scanner devices, live counts."""
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 from wtforms.validators import Optional
 
 from ..accounts.permissions import role_required
-from ..events.models import Event
-from ..events.services import can_manage
+from ..api.schema import ValidationError, validation_error
 from ..extensions import begin_write, db
 from ..forms import BaseForm, CountField, TextField, max_length, required
 from ..jalali import utcnow
-from . import bp, services
-from .models import CheckIn, EventStaff, ScannerDevice
+from ..refusals import Refusal
+from . import access, bp, services, throttle
+from .schemas import ScannedAttendeeSchema, LiveSchema, PageScanSchema, ScanResultSchema
 
 
 class StaffForm(BaseForm):
@@ -27,18 +27,12 @@ class WindowForm(BaseForm):
     after = CountField("تا چند دقیقه پس از پایان", [Optional()])
 
 
-def _scannable(event_id) -> Event:
-    event = db.get_or_404(Event, event_id)
-    if not services.may_scan(current_user, event, db.session):
-        abort(404 if current_user.role.value == "door" else 403)
-    return event
-
-
-def _managed(event_id) -> Event:
-    event = db.get_or_404(Event, event_id)
-    if not can_manage(current_user, event):
-        abort(403)
-    return event
+def _scan_data() -> dict:
+    """The scanner page's check request: a JSON object (anything else is no code), or a form."""
+    if not request.is_json:
+        return {k: v for k, v in request.form.items() if k in ("code", "gate", "nonce")}
+    data = request.get_json()  # bad JSON (deep, a lone surrogate) is a 400 here
+    return data if isinstance(data, dict) else {}
 
 
 @bp.route("/door/")
@@ -50,45 +44,50 @@ def door_home():
 @bp.route("/events/<id:event_id>/scan")
 @role_required("door", "organizer", "admin")
 def scan_page(event_id):
-    event = _scannable(event_id)
+    event = access.scannable_event(db.session, current_user, event_id)
     return render_template("checkin/scan.html", event=event, form=BaseForm())
 
 
 @bp.route("/events/<id:event_id>/scan/check", methods=["POST"])
 @role_required("door", "organizer", "admin")
 def scan_check(event_id):
-    """The scanner page posts here (session + CSRF header); the verdict comes from the service,
-    on a connection of its own that takes the write lock only for the writes."""
-    event = _scannable(event_id)
-    staff_id = current_user.id
+    """The scanner page posts here (session + CSRF header): the one scan path of the API
+    (``services.scan_now``), with the same per-user rate limits."""
+    event = access.scannable_event(db.session, current_user, event_id)
+    staff_id, key = current_user.id, f"checkin-user:{current_user.id}"
     by_hand = services.ManualBy(staff_id, current_user.display_name, event.body_id)
     db.session.rollback()  # its reads are over: end them, give the connection back to the pool
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):  # a form post, or JSON that is not an object
-        data = request.form
-    result = services.scan_now(db.engine, event_id, str(data.get("code", "")),
-                               staff_id=staff_id, gate=str(data.get("gate", "")),
-                               manual=by_hand if data.get("manual") in (True, "1", "true") else None)
-    return jsonify(services.result_json(result))
+    try:
+        throttle.before_scan(key)
+        scan = PageScanSchema(partial=("code",)).load(_scan_data())
+    except BadRequest as exc:
+        return jsonify({"error": "invalid_json", "message": exc.description}), 400
+    except ValidationError as exc:
+        return jsonify(validation_error(exc.messages)), 400
+    except Refusal as refusal:
+        return jsonify(refusal.as_json()), refusal.status
+    result = services.scan_now(db.engine, event_id, scan.get("code", ""), staff_id=staff_id,
+                               gate=scan["gate"], nonce=scan["nonce"],
+                               manual=by_hand if scan["manual"] else None)
+    throttle.after_scan(key, result.verdict)
+    return jsonify(ScanResultSchema().dump(result))
 
 
 @bp.route("/events/<id:event_id>/scan/search")
 @role_required("door", "organizer", "admin")
 def scan_search(event_id):
-    event = _scannable(event_id)
+    event = access.scannable_event(db.session, current_user, event_id)
     people = services.search_attendees(db.session, event, request.args.get("q", ""))
     return jsonify({"results": [
-        {**services.attendee_json(r), "code": r.ticket_code, "national_id_tail": r.national_id[-4:],
+        {**ScannedAttendeeSchema().dump(services.attendee(r)), "code": r.ticket_code, "national_id_tail": r.national_id[-4:],
          "mobile_tail": r.mobile[-4:]} for r in people]})
 
 
 @bp.route("/checkins/<id:checkin_id>/undo", methods=["POST"])
 @role_required("door", "organizer", "admin")
 def undo(checkin_id):
-    checkin = db.get_or_404(CheckIn, checkin_id)
-    _scannable(checkin.event_id)
     begin_write(db.session)
-    checkin = db.session.get(CheckIn, checkin_id)
+    checkin = access.undoable_checkin(db.session, current_user, checkin_id)
     try:
         services.undo(db.session, checkin, user=current_user)
     except services.CheckinError as refusal:
@@ -110,7 +109,7 @@ def undo(checkin_id):
 @bp.route("/events/<id:event_id>/door", methods=["GET", "POST"])
 @role_required("organizer", "admin")
 def door_setup(event_id):
-    event = _managed(event_id)
+    event = access.managed_event(db.session, current_user, event_id)
     staff_form, device_form = StaffForm(prefix="staff"), DeviceForm(prefix="device")
     new_token = None
     if request.method == "POST":
@@ -120,7 +119,9 @@ def door_setup(event_id):
                 services.assign_staff(db.session, event, staff_form.name.data)
                 flash("به کارکنان پذیرش این رویداد افزوده شد.", "success")
             elif action == "remove_staff" and BaseForm().validate_on_submit():
-                services.unassign_staff(db.session, event, request.form.get("user_id", type=int) or 0)
+                row = access.assigned_staff(db.session, current_user, event.id,
+                                            request.form.get("user_id", type=int) or 0)
+                services.unassign_staff(db.session, event, row.user_id)
                 flash("از کارکنان پذیرش برداشته شد.", "success")
             elif action == "add_device" and device_form.validate_on_submit():
                 _, new_token = services.create_device(db.session, event, device_form.name.data,
@@ -128,9 +129,8 @@ def door_setup(event_id):
                 flash("دستگاه ساخته شد؛ توکن آن را همین حالا در دستگاه وارد کنید.", "success")
                 device_form.name.data = ""
             elif action == "revoke_device" and BaseForm().validate_on_submit():
-                device = db.session.get(ScannerDevice, request.form.get("device_id", type=int) or 0)
-                if device is None or device.event_id != event.id:
-                    abort(404)
+                device = access.managed_device(db.session, current_user,
+                                               request.form.get("device_id", type=int) or 0, event)
                 services.revoke_device(device, actor=current_user)
                 flash("توکن دستگاه باطل شد.", "success")
             elif action == "window":
@@ -148,9 +148,7 @@ def door_setup(event_id):
             flash(refusal.message, "error")
         if new_token is None:
             return redirect(url_for(".door_setup", event_id=event.id))
-    staff = db.session.scalars(select(EventStaff).where(EventStaff.event_id == event.id)).all()
-    devices = db.session.scalars(select(ScannerDevice).where(ScannerDevice.event_id == event.id)
-                                 .order_by(ScannerDevice.id.desc())).all()
+    staff, devices = services.event_staff(db.session, event), services.event_devices(db.session, event)
     return render_template("checkin/door_setup.html", event=event, staff=staff, devices=devices,
                            staff_form=staff_form, device_form=device_form, form=BaseForm(),
                            new_token=new_token)
@@ -159,7 +157,7 @@ def door_setup(event_id):
 @bp.route("/events/<id:event_id>/live")
 @role_required("organizer", "admin")
 def live(event_id):
-    event = _managed(event_id)
+    event = access.managed_event(db.session, current_user, event_id)
     return render_template("checkin/live.html", event=event,
                            counts=services.live_counts(db.session, event))
 
@@ -167,7 +165,8 @@ def live(event_id):
 @bp.route("/events/<id:event_id>/live.json")
 @role_required("organizer", "admin")
 def live_json(event_id):
-    event = _managed(event_id)
-    return jsonify({**services.live_counts(db.session, event), "at": utcnow().isoformat()})
+    event = access.managed_event(db.session, current_user, event_id)
+    return jsonify(LiveSchema().dump({"event_id": event.id, **services.live_counts(db.session, event),
+                                      "at": utcnow()}))
 
 

@@ -1,16 +1,19 @@
 """Door check-in: one function decides every scan.
 
-``check_in`` returns a ``ScanResult`` whose verdict is an enum; views and JavaScript only
-show it. A multi-day event lets a person in once per day; the partial unique index on
-(registration, day) makes two gates scanning the same ticket at once end in one ``ok``.
-Every scan is logged, whatever the verdict.
+``scan_now`` is the one scan path of requests (the scanner page, a user's API token, a
+scanner device's token): it returns a ``ScanResult`` whose verdict is an enum; views and
+JavaScript only show it. A multi-day event lets a person in once per day; the partial unique
+index on (registration, day) makes two gates scanning the same ticket at once end in one
+``ok``. Every scan is logged, whatever the verdict; a scan sent with a client ``nonce`` is
+answered once, and the same nonce again gets that first answer and writes nothing.
 """
 import enum
 import hashlib
+import json
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -22,7 +25,7 @@ from ..events.services import can_manage
 from ..ngos.models import Ngo
 from ..jalali import format_datetime, format_time, local_datetime, to_tehran, utcnow
 from ..persian import normalize_text, search_key, sort_key, to_latin_digits
-from ..refusals import Refusal
+from ..refusals import Access, AccessRefusal, Refusal
 from ..registrations.models import ACTIVE, RegStatus, Registration
 from . import doordb
 from .doordb import DoorDb
@@ -32,6 +35,7 @@ from ..dbtypes import persian_order
 BARE_CODE = re.compile(r"[A-Za-z0-9_-]{16,32}")
 CODE_IN_URL = re.compile(r"/t/([A-Za-z0-9_-]{16,32})(?:[/?#.]|$)")
 UNDO_MINUTES = 10
+DEVICE_TOUCH_EVERY = timedelta(minutes=5)  # a device's last_used_at: not a write per scan
 
 VERDICT_MESSAGES = {
     Verdict.ok: "خوش آمدید",
@@ -92,6 +96,20 @@ class ScanResult:
     @property
     def colour(self) -> str:
         return VERDICT_COLOURS[self.verdict]
+
+    def answer(self) -> str:
+        """The result as JSON, kept in the scan log with a nonce (``from_answer`` reads it)."""
+        a = self.attendee
+        return json.dumps([self.verdict.value, a and [a.id, a.full_name, a.ngo, a.role, a.status.value],
+                           self.detail, self.checkin_id,
+                           self.checked_in_at and self.checked_in_at.isoformat(), self.gate],
+                          ensure_ascii=False)
+
+    @classmethod
+    def from_answer(cls, text: str) -> "ScanResult":
+        verdict, a, detail, checkin_id, at, gate = json.loads(text)
+        return cls(Verdict(verdict), a and Attendee(*a[:4], RegStatus(a[4])), detail, checkin_id,
+                   at and datetime.fromisoformat(at), gate)
 
 
 def extract_code(text: str) -> str | None:
@@ -173,9 +191,11 @@ class ManualBy:
 
 
 def record_scan(door: DoorDb, pending: PendingScan, *, staff_id=None, device_id=None,
-                gate: str = "", manual: ManualBy | None = None) -> ScanResult:
-    """Write a decided scan: the check-in when it is ``ok``, and the scan log, in the
-    connection's (write) transaction; the caller commits.
+                gate: str = "", nonce: str | None = None,
+                manual: ManualBy | None = None) -> ScanResult | None:
+    """Write a decided scan: the check-in when it is ``ok``, and the scan log (with ``nonce``
+    and the answer, when given), in the connection's (write) transaction; the caller commits.
+    None when the nonce is in the log already: the caller rolls back and answers as then.
 
     Two gates scanning one ticket at once: the partial unique index on (registration, day)
     lets one check-in in; the other finds nothing inserted and answers 'already checked in'.
@@ -198,10 +218,11 @@ def record_scan(door: DoorDb, pending: PendingScan, *, staff_id=None, device_id=
                            after={"day": day.isoformat(), "gate": gate, "registration_id": result.attendee.id})
         else:
             result = _already(door, result.attendee, day)
-    door.log(event_id=pending.event_id, registration_id=result.registration_id,
-             code=pending.text[:200], verdict=result.verdict, staff_id=staff_id,
-             device_id=device_id, gate=gate, now=now)
-    return result
+    logged = door.log(event_id=pending.event_id, registration_id=result.registration_id,
+                      code=pending.text[:200], verdict=result.verdict, staff_id=staff_id,
+                      device_id=device_id, gate=gate, now=now, nonce=nonce,
+                      answer=result.answer() if nonce else None)
+    return result if logged else None
 
 
 def _recheck(door: DoorDb, pending: PendingScan) -> ScanResult:
@@ -236,23 +257,65 @@ def _already(door: DoorDb, attendee: Attendee, day) -> ScanResult:
                       checkin_id=checkin_id, checked_in_at=at, gate=gate)
 
 
-def scan_now(engine, event_id: int, text: str, *, staff_id=None, gate: str = "", now=None,
-             touch_token_id=None, between=None, manual: ManualBy | None = None) -> ScanResult:
-    """Decide and record a scan on a pooled connection of its own, and commit: reads holding
-    no lock, then one short write transaction (on SQLite, ``BEGIN IMMEDIATE``) in which the
-    verdict is checked again (``record_scan``), which also records an API token's use when
-    ``touch_token_id`` is given. ``between`` (tests) runs after the reads, before the lock."""
+def scan_now(engine, event_id: int, text: str, *, staff_id=None, device_hash: str | None = None,
+             gate: str = "", nonce: str | None = None, now=None, touch_token_id=None,
+             between=None, manual: ManualBy | None = None) -> ScanResult:
+    """The one scan path of requests: decide and record a scan on a pooled connection of its
+    own, and commit. Reads hold no lock; then one short write transaction (on SQLite,
+    ``BEGIN IMMEDIATE``) in which the verdict is checked again (``record_scan``).
+
+    The scanner is a user (``staff_id``, already authorised by ``access.scannable_event``;
+    ``touch_token_id`` records their API token's use in the same transaction) or a scanner
+    device (``device_hash``, its token's hash: the device, the event and the ticket are read in
+    one statement, and the device's own event is the only one it may scan). With a ``nonce``,
+    a scan already logged with it (same event, same user or device) is answered as it was
+    then, writing nothing. ``between`` (tests) runs after the reads, before the lock."""
     now = now or utcnow()
     with doordb.checkout(engine) as door:
-        pending = decide_scan(door, event_id, text, now=now)
+        event, ticket, device_id, touch_device = None, _UNREAD, None, False
+        if device_hash is not None:
+            device, event, ticket = door.device_scan(device_hash, event_id, to_tehran(now).date(),
+                                                     extract_code(text))
+            device_id = _device_may_scan(device, event, event_id)
+            touch_device = device[2] is None or now - device[2] > DEVICE_TOUCH_EVERY
+        key = f"d{device_id}:{nonce}" if device_id else f"u{staff_id}:{nonce}"
+        key = key if nonce else None
+        if key and (first := door.answer(event_id, key)) is not None:
+            return ScanResult.from_answer(first)
+        pending = decide_scan(door, event_id, text, now=now, event=event, ticket=ticket)
         if between is not None:
             between()
         door.begin_write()
+        if key and (first := door.answer(event_id, key)) is not None:  # SQLite: under the lock
+            door.rollback()
+            return ScanResult.from_answer(first)
+        if touch_device:
+            door.touch_device(device_id, now)
         if touch_token_id is not None:
             door.touch_token(touch_token_id, now)
-        result = record_scan(door, pending, staff_id=staff_id, gate=gate, manual=manual)
-        door.commit()
-    return result
+        result = record_scan(door, pending, staff_id=staff_id, device_id=device_id, gate=gate,
+                             nonce=key, manual=manual)
+        if result is None:  # PostgreSQL: the same nonce was committed meanwhile
+            door.rollback()
+            first = door.answer(event_id, key)
+        else:
+            door.commit()
+            return result
+    if first is None:  # (that scan's transaction did not commit after all: scan afresh)
+        return scan_now(engine, event_id, text, staff_id=staff_id, device_hash=device_hash, gate=gate,
+                        nonce=nonce, now=now, touch_token_id=touch_token_id, manual=manual)
+    return ScanResult.from_answer(first)
+
+
+def _device_may_scan(device, event, event_id: int) -> int:
+    """The device's id, if it is live and made for this (existing) event."""
+    if device is None:
+        raise CheckinError(CheckinReason.unauthorized)
+    if event is None:
+        raise AccessRefusal(Access.not_found, "رویداد پیدا نشد.")
+    if device[1] != event_id:
+        raise AccessRefusal(Access.forbidden, "این دستگاه برای پذیرش رویداد دیگری ساخته شده است.")
+    return device[0]
 
 
 def door_db(session) -> DoorDb:
@@ -282,11 +345,21 @@ class CheckinReason(str, enum.Enum):
     not_door_staff = "not_door_staff"
     name_required = "name_required"
     window_out_of_range = "window_out_of_range"
+    unauthorized = "unauthorized"
+    rate_limited = "rate_limited"
 
 
 class CheckinError(Refusal):
-    status = 409
+    """409 for a conflict with the current state (already undone, too late to undo), 422 for
+    another rule a valid request breaks, 401 for a device token that is not (or no longer)
+    live, 429 past the door's rate limits."""
+
+    STATUSES = {CheckinReason.unknown_user: 422, CheckinReason.not_door_staff: 422,
+                CheckinReason.name_required: 422, CheckinReason.window_out_of_range: 422,
+                CheckinReason.unauthorized: 401, CheckinReason.rate_limited: 429}
     messages = {
+        CheckinReason.unauthorized: "توکن معتبر فرستاده نشده است.",
+        CheckinReason.rate_limited: "درخواست‌ها بیش از اندازه است؛ کمی بعد دوباره بفرستید.",
         CheckinReason.not_found: "این ورود پیدا نشد.",
         CheckinReason.undo_not_allowed: "فقط برگزارکننده، یا همان کسی که پذیرش کرده تا ۱۰ دقیقه، می‌تواند ورود را لغو کند.",
         CheckinReason.already_undone: "این ورود پیش‌تر لغو شده است.",
@@ -295,6 +368,10 @@ class CheckinError(Refusal):
         CheckinReason.name_required: "نامی برای دستگاه بنویسید.",
         CheckinReason.window_out_of_range: "دقیقه‌ها باید عددی بین ۰ و ۷۲۰ باشند.",
     }
+
+    def __init__(self, reason: CheckinReason, message: str | None = None, **details):
+        super().__init__(reason, message, **details)
+        self.status = self.STATUSES.get(reason, 409)
 
 
 def can_undo(user, checkin: CheckIn, now) -> bool:
@@ -332,7 +409,8 @@ def may_scan(user, event: Event, session) -> bool:
         EventStaff.event_id == event.id, EventStaff.user_id == user.id)) is not None
 
 
-def assign_staff(session, event: Event, username: str) -> EventStaff:
+def assign_staff(session, event: Event, username: str) -> tuple[EventStaff, bool]:
+    """The user (by username, as typed) on the event's door staff, and whether newly."""
     user = session.scalar(select(User).where(User.username == to_latin_digits(normalize_text(username)).lower()))
     if user is None:
         raise CheckinError(CheckinReason.unknown_user)
@@ -341,11 +419,11 @@ def assign_staff(session, event: Event, username: str) -> EventStaff:
     existing = session.scalar(select(EventStaff).where(EventStaff.event_id == event.id,
                                                        EventStaff.user_id == user.id))
     if existing is not None:
-        return existing
+        return existing, False
     staff = EventStaff(event_id=event.id, user_id=user.id)
     session.add(staff)
     session.flush()
-    return staff
+    return staff, True
 
 
 def unassign_staff(session, event: Event, user_id: int) -> None:
@@ -354,6 +432,17 @@ def unassign_staff(session, event: Event, user_id: int) -> None:
     if row is not None:
         session.delete(row)
         session.flush()
+
+
+def event_staff(session, event: Event) -> list[EventStaff]:
+    return list(session.scalars(select(EventStaff).join(User, User.id == EventStaff.user_id)
+                                .where(EventStaff.event_id == event.id).order_by(User.username)))
+
+
+def event_devices(session, event: Event) -> list[ScannerDevice]:
+    """The event's scanner devices, newest first."""
+    return list(session.scalars(select(ScannerDevice).where(ScannerDevice.event_id == event.id)
+                                .order_by(ScannerDevice.id.desc())))
 
 
 def staff_events(session, user) -> list[Event]:
@@ -453,24 +542,6 @@ def live_counts(session, event: Event) -> dict:
     }
 
 
-def attendee_json(reg) -> dict | None:
-    """An ``Attendee`` or a ``Registration`` as the door's JSON shows it."""
-    if reg is None:
-        return None
-    ngo = reg.ngo if isinstance(reg, Attendee) else (reg.ngo.name if reg.ngo else "")
-    return {"id": reg.id, "full_name": reg.full_name, "ngo": ngo or "",
-            "role": reg.role, "status": reg.status.value, "status_label": reg.status.label}
-
-
-def result_json(result: ScanResult) -> dict:
-    at = result.checked_in_at
-    return {
-        "verdict": result.verdict.value,
-        "message": result.message,
-        "colour": result.colour,
-        "attendee": attendee_json(result.attendee),
-        "checked_in_at": at.isoformat() if at else None,
-        "checked_in_at_jalali": format_datetime(at) if at else None,
-        "checkin_id": result.checkin_id if result.verdict == Verdict.ok else None,
-        "gate": result.gate if at else None,
-    }
+def attendee(reg: Registration) -> Attendee:
+    """A registration as the door sees it."""
+    return Attendee(reg.id, reg.full_name, reg.ngo.name if reg.ngo else "", reg.role or "", reg.status)

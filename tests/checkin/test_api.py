@@ -93,7 +93,8 @@ def test_a_two_day_workshop_lets_a_ticket_in_once_each_day(client, db, door_worl
     first = scan(client, w.door_h, w.event, w.zahra.ticket_code)
     assert first["verdict"] == "ok" and first["colour"] == "green" and first["message"] == "خوش آمدید"
     assert first["attendee"]["full_name"] == "زهرا احمدی" and first["attendee"]["ngo"] == "کانون نشاط"
-    assert first["checked_in_at"].startswith("2026-08-14T05:35") and first["checkin_id"]
+    # an instant to the second with Tehran's offset (issue 10; was UTC with microseconds)
+    assert first["checked_in_at"] == "2026-08-14T09:05:00+03:30" and first["checkin_id"]
 
     clock.now = at(DAY1, 10, 30)
     again = scan(client, w.door_h, w.event, w.zahra.ticket_code, gate="جنوبی")
@@ -153,11 +154,16 @@ def test_unknown_and_malformed_codes(client, db, door_world, clock, code):
     assert result["attendee"] is None and result["checked_in_at"] is None
 
 
-def test_a_code_that_is_not_text_is_unknown_not_an_error(client, db, door_world, clock):
+def test_a_code_that_is_not_text_is_refused_before_any_scan(client, db, door_world, clock):
+    """Issue 10: what the schema forbids is a 400 naming the field (it was an unknown scan)."""
     w = door_world
-    for code in (None, 12345, ["x"], {"a": 1}):
+    for code in (None, 12345, ["x"], {"a": 1}, "x" * 501):
         response = client.post(URL, json={"event_id": w.event.id, "code": code}, headers=w.door_h)
-        assert response.status_code == 200 and response.get_json()["verdict"] == "unknown"
+        assert response.status_code == 400 and response.get_json()["field"] == "code"
+        assert "کد بلیت" in response.get_json()["message"]
+    missing = client.post(URL, json={"event_id": w.event.id}, headers=w.door_h)
+    assert missing.status_code == 400 and missing.get_json()["field"] == "code"
+    assert db.session.query(ScanLog).count() == 0
 
 
 def test_outside_the_window_and_on_no_day_of_the_event(client, db, door_world, clock):
@@ -290,8 +296,10 @@ def test_401_403_404_and_400(client, db, door_world, clock, make_user, make_body
     db.session.commit()
     hidden = client.post(URL, json={**body, "event_id": draft.id}, headers=unassigned)
     assert hidden.status_code == 404 and hidden.get_json()["error"] == "not_found"
-    for event_id in (999_999, 0, -1, 2**40):
-        assert client.post(URL, json={**body, "event_id": event_id}, headers=w.door_h).status_code == 404
+    assert client.post(URL, json={**body, "event_id": 999_999}, headers=w.door_h).status_code == 404
+    for event_id in (0, -1, 2**40, "۱۲۳۴۵۶۷۸۹۰"):  # no id at all (issue 10: was 404), a 400
+        refused = client.post(URL, json={**body, "event_id": event_id}, headers=w.door_h)
+        assert refused.status_code == 400 and refused.get_json()["field"] == "event_id"
 
     for payload in ("not json", "[1, 2]", '{"code": "x"}', '{"event_id": "abc", "code": "x"}',
                     '{"event_id": true, "code": "x"}', '{"event_id": 1.5, "code": "x"}'):
@@ -343,11 +351,11 @@ def test_rate_limits_per_token_count_every_scan_and_stricter_unknown_codes(db, d
 def test_window_counter_counts_per_scope_key_and_window(monkeypatch):
     from limits import parse
 
-    from eventsapp.checkin import api
+    from eventsapp.checkin import throttle
 
     now = [1_000_020.0]
-    monkeypatch.setattr(api.time, "time", lambda: now[0])
-    counter, three = api.WindowCounter(), parse("3 per minute")
+    monkeypatch.setattr(throttle.time, "time", lambda: now[0])
+    counter, three = throttle.WindowCounter(), parse("3 per minute")
     assert [counter.hit(three, "all", "a") for _ in range(4)] == [True, True, True, False]
     assert counter.hit(three, "all", "b") and counter.hit(three, "other", "a")  # apart
     assert counter.test(three, "unknown", "a")
@@ -356,7 +364,7 @@ def test_window_counter_counts_per_scope_key_and_window(monkeypatch):
     assert not counter.test(three, "unknown", "a")
     now[0] += 60  # the next minute starts afresh
     assert counter.test(three, "unknown", "a") and counter.hit(three, "all", "a")
-    monkeypatch.setattr(api.WindowCounter, "MAX_KEYS", 5)
+    monkeypatch.setattr(throttle.WindowCounter, "MAX_KEYS", 5)
     now[0] += 120
     for n in range(3):  # keys of windows gone by are dropped as keys pile up
         counter.hit(three, "all", f"k{n}")
@@ -451,11 +459,13 @@ def test_organizers_assign_and_remove_door_staff(client, db, door_world, clock, 
     names = [s["user"]["username"] for s in client.get(url, headers=w.org_h).get_json()["staff"]]
     assert names == ["gate-north", "gate-south"]
 
+    # a valid request a rule refuses is a 422 (issue 10: was 400); a field the schema refuses, 400
     not_door = client.post(url, json={"username": w.organizer.username}, headers=w.org_h)
-    assert not_door.status_code == 400 and not_door.get_json()["error"] == "not_door_staff"
+    assert not_door.status_code == 422 and not_door.get_json()["error"] == "not_door_staff"
     nobody = client.post(url, json={"username": "nobody-here"}, headers=w.org_h)
-    assert nobody.status_code == 400 and nobody.get_json()["error"] == "unknown_user"
-    assert client.post(url, json={}, headers=w.org_h).status_code == 400
+    assert nobody.status_code == 422 and nobody.get_json()["error"] == "unknown_user"
+    for bad in ({}, {"username": "  "}, {"username": 5}, {"username": "x", "role": "door"}):
+        assert client.post(url, json=bad, headers=w.org_h).status_code == 400, bad
     assert client.post(url, json={"username": "gate-south"}, headers=w.door_h).status_code == 403
     assert client.post(url, json={"username": "gate-south"},
                        headers=api_headers(make_user("organizer"))).status_code == 403

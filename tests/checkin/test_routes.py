@@ -48,10 +48,12 @@ def test_organizer_assigns_door_staff_who_then_sees_the_event(client, db, today_
 
 
 def test_unassigned_door_staff_cannot_scan(client, db, today_event, make_user):
+    """A published event is public: the page answers 403 as the API does (issue 10, one access
+    helper for both; the page said 404 to door users)."""
     _, event, reg = today_event
     login(client, make_user("door"))
-    assert client.get(f"/events/{event.id}/scan").status_code == 404
-    assert client.post(f"/events/{event.id}/scan/check", json={"code": reg.ticket_code}).status_code == 404
+    assert client.get(f"/events/{event.id}/scan").status_code == 403
+    assert client.post(f"/events/{event.id}/scan/check", json={"code": reg.ticket_code}).status_code == 403
     assert db.session.query(CheckIn).count() == 0
 
 
@@ -110,3 +112,66 @@ def test_live_counts_page_and_json(client, db, today_event):
     data = client.get(f"/events/{event.id}/live.json").get_json()
     assert data["registered"] == 1 and data["days"][0]["checked_in"] == 1
     assert data["gates"] == [{"gate": "اصلی", "checked_in": 1}]
+
+
+def test_the_door_pages_of_another_bodys_draft_are_not_found(client, db, make_user, make_body):
+    """One load-and-authorise helper for pages and API: a draft of another body does not exist
+    for the caller (404; the door setup said 403), a published one is theirs to see, not change."""
+    organizer = make_user("organizer")
+    data = events.EventInput(kind="meeting", title="پیش‌نویس", venue_name="سالن",
+                             province=find_province(db.session, "تهران"),
+                             days=[events.DayInput(today(), time(9), time(12))], capacity=5)
+    draft, _ = events.create_event(db.session, make_body(name="نهاد دیگر"), data)
+    db.session.commit()
+    login(client, organizer)
+    for url in (f"/events/{draft.id}/door", f"/events/{draft.id}/live", f"/events/{draft.id}/live.json",
+                f"/events/{draft.id}/scan"):
+        assert client.get(url).status_code == 404, url
+    events.publish(draft)
+    db.session.commit()
+    for url in (f"/events/{draft.id}/door", f"/events/{draft.id}/live", f"/events/{draft.id}/scan"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_the_scanner_page_has_the_apis_rate_limits_per_user(db, today_event, make_user, database_url):
+    """A separate app with the limiter on (the test app has it off), on the same database."""
+    from eventsapp import create_app
+    from eventsapp.checkin.services import assign_staff
+    from eventsapp.extensions import limiter
+
+    _, event, reg = today_event
+    door = make_user("door")
+    assign_staff(db.session, event, door.username)
+    db.session.commit()
+    enabled = limiter.enabled
+    limited = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                          "SECRET_KEY": "tests-only-secret", "WTF_CSRF_ENABLED": False,
+                          "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
+                          "CHECKIN_RATE_LIMIT": "5 per minute", "CHECKIN_UNKNOWN_LIMIT": "2 per minute"})
+    try:
+        client = limited.test_client()
+        login(client, door)
+        url = f"/events/{event.id}/scan/check"
+        assert client.post(url, json={"code": reg.ticket_code}).get_json()["verdict"] == "ok"
+        for _ in range(2):
+            assert client.post(url, json={"code": "guess-" + "x" * 20}).get_json()["verdict"] == "unknown"
+        refused = client.post(url, json={"code": reg.ticket_code})
+        assert refused.status_code == 429 and refused.get_json()["error"] == "rate_limited"
+    finally:
+        limiter.enabled = enabled
+        limiter.reset()
+        with limited.app_context():
+            db.engine.dispose()
+
+
+def test_the_scanner_page_refuses_what_the_schema_refuses(client, db, today_event, make_user):
+    organizer, event, reg = today_event
+    login(client, organizer)
+    url = f"/events/{event.id}/scan/check"
+    for raw in ('{"code": "\\ud800"}', '{"code": "x", "gate": "\\ud800"}', "[" * 1000 + "]" * 1000):
+        response = client.post(url, data=raw, content_type="application/json")
+        assert response.status_code == 400 and response.get_json()["message"], raw[:20]
+    for body in ({"code": 5}, {"code": "x", "gate": "g" * 61}, {"code": "x", "nonce": ""}):
+        response = client.post(url, json=body)
+        assert response.status_code == 400 and response.get_json()["field"] in body, body
+    assert db.session.query(CheckIn).count() == 0
