@@ -169,8 +169,11 @@ def occasions_feed():
 # --- the feeds page -------------------------------------------------------------------------
 
 def _feed_view(kind: FeedKind, token) -> dict:
-    url = absolute("calendars.feed", token=token.token)
     title, text = FEED_LABELS[kind]
+    if token.token is None:  # made before feed tokens were hashed: it works but cannot be shown
+        return {"kind": kind.value, "title": title, "text": text, "https": None,
+                "webcal": None, "created_at": token.created_at}
+    url = absolute("calendars.feed", token=token.token)
     return {"kind": kind.value, "title": title, "text": text, "https": url,
             "webcal": ical.webcal(url), "created_at": token.created_at}
 

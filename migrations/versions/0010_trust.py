@@ -1,0 +1,48 @@
+"""trust: calendar feed tokens stored hashed
+
+Revision ID: 0010
+Revises: 0006
+
+The clear ``token`` column goes; each row keeps the SHA-256 of its secret (``token_hash``) and,
+for new rows, a nonce from which the app derives the secret with SECRET_KEY. Existing tokens are
+hashed in place, so their URLs keep working (they can no longer be shown; nonce stays NULL).
+Downgrade cannot bring secrets back: the rows are deleted (owners get new URLs on their next
+visit to the calendars page).
+"""
+import hashlib
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("feed_tokens", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("token_hash", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("nonce", sa.String(length=64), nullable=True))
+    conn = op.get_bind()
+    rows = conn.execute(sa.text("SELECT id, token FROM feed_tokens")).all()
+    for row_id, token in rows:
+        conn.execute(sa.text("UPDATE feed_tokens SET token_hash = :h WHERE id = :id"),
+                     {"h": hashlib.sha256(token.encode()).hexdigest(), "id": row_id})
+    with op.batch_alter_table("feed_tokens", schema=None) as batch_op:
+        batch_op.alter_column("token_hash", existing_type=sa.String(length=64), nullable=False)
+        batch_op.drop_constraint("uq_feed_tokens_token", type_="unique")
+        batch_op.drop_column("token")
+        batch_op.create_unique_constraint(batch_op.f("uq_feed_tokens_token_hash"), ["token_hash"])
+        batch_op.create_unique_constraint(batch_op.f("uq_feed_tokens_nonce"), ["nonce"])
+
+
+def downgrade():
+    op.execute("DELETE FROM feed_tokens")
+    with op.batch_alter_table("feed_tokens", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_feed_tokens_nonce", type_="unique")
+        batch_op.drop_constraint("uq_feed_tokens_token_hash", type_="unique")
+        batch_op.drop_column("nonce")
+        batch_op.drop_column("token_hash")
+        batch_op.add_column(sa.Column("token", sa.String(length=64), nullable=False))
+        batch_op.create_unique_constraint(batch_op.f("uq_feed_tokens_token"), ["token"])
