@@ -4,6 +4,7 @@ Every .ics answer is ``text/calendar; charset=utf-8`` with a strong ETag (a hash
 which is the same bytes for the same data) and answers ``If-None-Match`` with 304.
 """
 import hashlib
+from urllib.parse import urlsplit
 
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
@@ -37,9 +38,13 @@ FEED_LABELS = {
 # --- helpers --------------------------------------------------------------------------------
 
 def site() -> ical.Site:
-    """Absolute URLs: PUBLIC_BASE_URL when set, else the URL the request came to."""
-    return ical.Site(base_url=current_app.config.get("PUBLIC_BASE_URL") or request.url_root,
-                     organizer_email=current_app.config.get("CALENDAR_ORGANIZER_EMAIL", ""))
+    """Absolute URLs: PUBLIC_BASE_URL when set, else the URL the request came to. UIDs never
+    take the request's host: CALENDAR_UID_DOMAIN, else PUBLIC_BASE_URL's, else a fixed one."""
+    public = current_app.config.get("PUBLIC_BASE_URL") or ""
+    return ical.Site(base_url=public or request.url_root,
+                     organizer_email=current_app.config.get("CALENDAR_ORGANIZER_EMAIL", ""),
+                     uid_domain=(current_app.config.get("CALENDAR_UID_DOMAIN")
+                                 or urlsplit(public).hostname or ical.FALLBACK_UID_DOMAIN))
 
 
 def absolute(endpoint: str, **values) -> str:

@@ -1,4 +1,4 @@
-"""trust: calendar feed tokens stored hashed
+"""trust: calendar feed tokens stored hashed; organizing bodies' contact address
 
 Revision ID: 0010
 Revises: 0006
@@ -21,6 +21,10 @@ depends_on = None
 
 
 def upgrade():
+    # Plain ALTER TABLE (SQLite adds and drops columns in place; a batch copy of this table
+    # would trip the foreign keys that point at it).
+    op.add_column("organizing_bodies", sa.Column("contact_email", sa.String(length=254),
+                                                 server_default="", nullable=False))
     with op.batch_alter_table("feed_tokens", schema=None) as batch_op:
         batch_op.add_column(sa.Column("token_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("nonce", sa.String(length=64), nullable=True))
@@ -46,3 +50,4 @@ def downgrade():
         batch_op.drop_column("token_hash")
         batch_op.add_column(sa.Column("token", sa.String(length=64), nullable=False))
         batch_op.create_unique_constraint(batch_op.f("uq_feed_tokens_token"), ["token"])
+    op.drop_column("organizing_bodies", "contact_email")
