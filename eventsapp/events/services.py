@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Role
 from ..jalali import (format_date, format_time, from_jalali, local_datetime, month_weeks,
                       to_jalali, to_utc, utcnow)
-from ..persian import normalize_text, search_key, to_persian_digits
+from ..persian import clean_text, normalize_text, search_key, to_persian_digits
 from ..refusals import Refusal
 from .models import (Audience, Event, EventDay, EventKind, EventStatus, Invitation, Occasion,
                      OccasionCalendar, Official, OfficialRole, Venue)
@@ -128,8 +128,8 @@ def _day_label(d: date) -> str:
 
 def validate(data: EventInput) -> None:
     """Every scheduling rule; raises EventError with the first one broken."""
-    data.title = normalize_text(data.title)
-    data.venue_name = normalize_text(data.venue_name)
+    data.title = clean_text(data.title)
+    data.venue_name = clean_text(data.venue_name)
     if not data.title:
         raise EventError(EventReason.title_required)
     if not data.days:
@@ -174,8 +174,8 @@ def validate(data: EventInput) -> None:
     if data.audience == Audience.invited and not data.invited_ngos:
         raise EventError(EventReason.invited_required)
     for official in data.officials:
-        official.name = normalize_text(official.name)
-        official.title = normalize_text(official.title)
+        official.name = clean_text(official.name)
+        official.title = clean_text(official.title)
         if not official.name:
             raise EventError(EventReason.official_name_required)
 
@@ -189,10 +189,10 @@ def find_or_create_venue(session, name, address, province, county) -> Venue:
     query = query.where(Venue.county_id == county.id) if county else query.where(Venue.county_id.is_(None))
     venue = session.scalars(query).first()
     if venue is None:
-        venue = Venue(name=normalize_text(name), name_key=key, province=province, county=county)
+        venue = Venue(name=clean_text(name), name_key=key, province=province, county=county)
         session.add(venue)
     if address:
-        venue.address = normalize_text(address)
+        venue.address = clean_text(address)
     return venue
 
 
@@ -253,7 +253,7 @@ def _apply(session, event: Event, data: EventInput) -> tuple[bool, bool]:
     days_changed = _apply_days(event, data.days)
     event.kind = EventKind(data.kind)
     event.title = data.title
-    event.topic = normalize_text(data.topic)
+    event.topic = clean_text(data.topic)
     event.description = (data.description or "").strip()
     event.capacity = data.capacity
     event.per_ngo_quota = data.per_ngo_quota
@@ -338,7 +338,7 @@ def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None)
     now = now or utcnow()
     if target == EventStatus.completed and not has_started(event, now):
         raise EventError(EventReason.not_started)
-    reason = normalize_text(reason)
+    reason = clean_text(reason)
     if target in NEEDS_REASON and event.status != EventStatus.draft and not reason:
         raise EventError(EventReason.reason_required)
     event.status = target
@@ -412,7 +412,7 @@ def occasion_span(occasion: Occasion, jy: int) -> tuple[date, date]:
 def save_occasion(session, occasion: Occasion | None, *, name, calendar, month, day,
                   length_days=1, description="", active=True) -> Occasion:
     """Create or change a yearly occasion; its date must exist every year."""
-    name = normalize_text(name)
+    name = clean_text(name)
     if not name:
         raise EventError(EventReason.occasion_name_required)
     clash = session.scalar(select(Occasion).where(Occasion.name == name))
@@ -436,7 +436,7 @@ def save_occasion(session, occasion: Occasion | None, *, name, calendar, month, 
         occasion = Occasion()
         session.add(occasion)
     occasion.name, occasion.calendar, occasion.month, occasion.day = name, calendar, month, day
-    occasion.length_days, occasion.description, occasion.active = length_days, normalize_text(description), active
+    occasion.length_days, occasion.description, occasion.active = length_days, clean_text(description), active
     session.flush()
     return occasion
 

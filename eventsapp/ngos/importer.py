@@ -36,7 +36,7 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 
 from ..jalali import utcnow
-from ..persian import (format_number, normalize_text, search_key, to_latin_digits,
+from ..persian import (clean_text, format_number, normalize_text, search_key, to_latin_digits,
                        to_persian_digits)
 from ..places.models import County, Province
 from ..refusals import Refusal
@@ -189,7 +189,7 @@ def _cell_text(value) -> str:
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return normalize_text(str(value))
+    return clean_text(str(value))
 
 
 # --- reading files -----------------------------------------------------------------------------

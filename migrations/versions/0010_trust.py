@@ -1,4 +1,5 @@
-"""trust: calendar feed tokens stored hashed; organizing bodies' contact address
+"""trust: calendar feed tokens stored hashed; organizing bodies' contact address; search keys
+folded anew (hamza forms, ezafe yeh, digits)
 
 Revision ID: 0010
 Revises: 0006
@@ -39,6 +40,22 @@ def upgrade():
         batch_op.drop_column("token")
         batch_op.create_unique_constraint(batch_op.f("uq_feed_tokens_token_hash"), ["token_hash"])
         batch_op.create_unique_constraint(batch_op.f("uq_feed_tokens_nonce"), ["nonce"])
+    for table, source in (("ngos", "name"), ("registrations", "full_name")):
+        _rekey(conn, table, source)
+
+
+def _rekey(conn, table, source):
+    """Work each row's name_key out again with today's search_key (hamza forms, ۀ/هٔ/ه‌ی…).
+    Venues keep theirs: their keys are unique per county, and two venues typed differently
+    could now fold to one key."""
+    from eventsapp.persian import search_key
+
+    rows = conn.execute(sa.text(f"SELECT id, {source}, name_key FROM {table}")).all()
+    changes = [{"id": r[0], "k": search_key(r[1])[:250]} for r in rows
+               if search_key(r[1])[:250] != r[2]]
+    for start in range(0, len(changes), 1000):
+        conn.execute(sa.text(f"UPDATE {table} SET name_key = :k WHERE id = :id"),
+                     changes[start:start + 1000])
 
 
 def downgrade():

@@ -146,11 +146,12 @@ def _request(port, method, path, body=None, cookie=None, source="127.0.0.1"):
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if cookie:
         headers["Cookie"] = cookie
-    conn.request(method, path, body=body, headers=headers)
-    response = conn.getresponse()
-    data = response.read().decode()
-    conn.close()
-    return response, data
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response, response.read().decode()
+    finally:
+        conn.close()
 
 
 def _login_form(port, source="127.0.0.1"):
