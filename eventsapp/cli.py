@@ -1,4 +1,5 @@
-"""Command-line tasks: ``flask create-admin``, ``flask api-token``, ``flask demo-data``, ``flask backup``."""
+"""Command-line tasks: ``flask create-admin``, ``flask api-token``, ``flask demo-data``,
+``flask backup``, ``flask restore``."""
 import os
 import shutil
 import sqlite3
@@ -20,6 +21,7 @@ def register(app):
     app.cli.add_command(api_token)
     app.cli.add_command(demo_data)
     app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
 
 def _fail(message):
@@ -110,6 +112,66 @@ def backup(output):
     else:
         _fail(f"no backup method for {engine.dialect.name}")
     click.echo(str(output))
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_DUMP_MAGIC = b"PGDMP"
+
+
+def _backup_kind(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if head.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    if head.startswith(PG_DUMP_MAGIC):
+        return "postgresql"
+    _fail(f"{path} is neither a SQLite backup nor a pg_dump custom-format file")
+
+
+def _tables(engine) -> list[str]:
+    from sqlalchemy import inspect
+
+    return inspect(engine).get_table_names()
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore(file):
+    """Restore FILE, a backup written by ``flask backup``, into the empty database that
+    DATABASE_URL names (no tables at all: do not run ``flask db upgrade`` first). A SQLite
+    backup goes into SQLite, a pg_dump file into PostgreSQL; a database with tables is refused."""
+    engine = db.engine
+    kind = _backup_kind(file)
+    if kind != engine.dialect.name:
+        _fail(f"{file} is a {kind} backup; DATABASE_URL is a {engine.dialect.name} database")
+    existing = _tables(engine)
+    if existing:
+        _fail(f"the database is not empty ({len(existing)} tables, e.g. {existing[0]}); "
+              "restore only into an empty database")
+    if kind == "sqlite":
+        source = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in names:
+                _fail(f"{file} is not a backup of this app (no alembic_version table)")
+            engine.dispose()
+            target = sqlite3.connect(engine.url.database)
+            with target:
+                source.backup(target)
+            target.close()
+        finally:
+            source.close()
+    else:
+        if shutil.which("pg_restore") is None:
+            _fail("pg_restore is not installed")
+        engine.dispose()
+        url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        subprocess.run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
+                        "--single-transaction", f"--dbname={url}", str(file)], check=True)
+    engine.dispose()
+    with engine.connect() as conn:
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    click.echo(f"restored {file} ({kind}, schema {version}, {len(_tables(engine))} tables)")
 
 
 def _private_file(path: Path) -> Path:

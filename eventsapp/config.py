@@ -61,6 +61,12 @@ def load(instance_path: str) -> dict:
         # POST /api/v1/checkin, per scanner token: all scans, and (stricter) unknown codes only.
         "CHECKIN_RATE_LIMIT": os.environ.get("CHECKIN_RATE_LIMIT", "600 per minute"),
         "CHECKIN_UNKNOWN_LIMIT": os.environ.get("CHECKIN_UNKNOWN_LIMIT", "30 per minute"),
+        # Login (eventsapp/limits.py): free tries per account and address, then a doubling delay
+        # up to LOGIN_MAX_DELAY seconds; failed logins per address across accounts.
+        "LOGIN_FREE_TRIES": int(os.environ.get("LOGIN_FREE_TRIES", "5") or 5),
+        "LOGIN_DELAY": int(os.environ.get("LOGIN_DELAY", "1") or 1),
+        "LOGIN_MAX_DELAY": int(os.environ.get("LOGIN_MAX_DELAY", "300") or 300),
+        "LOGIN_ADDRESS_FAILURES": os.environ.get("LOGIN_ADDRESS_FAILURES", "100 per 15 minutes"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",

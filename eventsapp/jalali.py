@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
-from .persian import format_number, normalize_text, to_persian_digits
+from .persian import format_number, normalize_text, to_latin_digits, to_persian_digits
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 UTC = dt.timezone.utc
@@ -197,7 +197,7 @@ def parse_time(text):
 
 def gregorian_from_any(text):
     """Parse an ISO Gregorian date "YYYY-MM-DD" (as the API takes them)."""
-    text = normalize_text(text)
+    text = to_latin_digits(normalize_text(text))
     if not text:
         raise JalaliError("empty", "تاریخ را وارد کنید.")
     try:

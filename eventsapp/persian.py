@@ -1,8 +1,14 @@
 """Persian text and digit normalisation.
 
-Pure functions over strings, standard library only. Names are stored in the
-form :func:`normalize_text` gives; searches compare :func:`search_key` values,
-which also ignore diacritics, hamza forms, case and ZWNJ-versus-space.
+Pure functions over strings, standard library only. Text that is shown
+(titles, names, citations, addresses) is stored in the form :func:`clean_text`
+gives, which keeps digits as they were typed («رویداد ۲۰۲۱» stays Persian,
+«Room 12» stays Latin); :func:`normalize_text` also makes digits Latin, for
+identifiers and codes (national IDs, mobiles, registration numbers, usernames,
+dates being parsed). Searches compare
+:func:`search_key` values, which also make digits Latin and ignore diacritics,
+hamza forms (مؤسسه/موسسه, ئ/ی, أ/إ/ا), ۀ/هٔ/ه‌ی, case and ZWNJ-versus-space;
+:func:`mobile_key` makes +98, 0098 and 0 mobile prefixes equal.
 """
 
 import re
@@ -49,6 +55,10 @@ _SEARCH_FOLD = str.maketrans(
         ZWNJ: " ",
         "أ": "ا",
         "إ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        "ئ": "ی",
+        "ء": None,
         "ة": "ه",
         "ۀ": "ه",
         **{chr(c): None for c in range(0x064B, 0x0660)},  # harakat, hamza marks
@@ -78,23 +88,44 @@ def _collapse_spaces(s):
     return " ".join(s.split())
 
 
-def normalize_text(s):
-    """The canonical stored form of a name or short text.
+def clean_text(s):
+    """The stored form of text that is shown (a title, a name, a citation), as it was typed.
 
     Arabic yeh/kaf become Persian ones, tatweel and invisible marks go, ZWNJ
-    is kept once and only inside a word, digits become Latin, and whitespace
-    is collapsed and stripped.
+    is kept once and only inside a word, and whitespace is collapsed and
+    stripped. Digits stay as typed: what is displayed is never rewritten.
     """
     if s is None:
         return ""
     s = unicodedata.normalize("NFC", str(s)).translate(_NORMALIZE)
     s = _ZWNJ_RUN.sub(ZWNJ, _STRAY_ZWNJ.sub("", s))
-    return _collapse_spaces(to_latin_digits(s))
+    return _collapse_spaces(s)
+
+
+def normalize_text(s):
+    """:func:`clean_text` with digits made Latin: for identifiers, codes and keys."""
+    return to_latin_digits(clean_text(s))
+
+
+# The ezafe after a final heh, written ۀ, هٔ (heh + hamza above) or ه‌ی / ه ی: all become ه.
+_EZAFE_YEH = re.compile(r"ه[ ‌]ی(?=\s|$)")
 
 
 def search_key(s):
     """A key for orthography- and case-insensitive comparison and search."""
-    return _collapse_spaces(normalize_text(s).translate(_SEARCH_FOLD).casefold())
+    s = _EZAFE_YEH.sub("ه", normalize_text(s))
+    return _collapse_spaces(s.translate(_SEARCH_FOLD).casefold())
+
+
+_MOBILE_PREFIX = re.compile(r"^(?:\+98|0098|98|0)?(?=9\d{9}$)")
+
+
+def mobile_key(s):
+    """An Iranian mobile number in the one form 09xxxxxxxxx, whichever prefix was typed
+    (+98, 0098, 98, 0), digits and separators of any kind; anything else as its digits."""
+    digits = re.sub(r"[\s\-_.()]", "", to_latin_digits(normalize_text(s)))
+    match = _MOBILE_PREFIX.match(digits)
+    return "0" + digits[match.end():] if match else digits
 
 
 def is_blank(s):
@@ -148,3 +179,21 @@ def compare(a: str | None, b: str | None) -> int:
     """-1, 0 or 1: the SQLite collation ``fa`` (PostgreSQL uses ICU's ``fa-IR-x-icu``)."""
     key_a, key_b = sort_key(a), sort_key(b)
     return (key_a > key_b) - (key_a < key_b)
+
+
+_PHONE_TERM = re.compile(r"^\+?[0-9]+$")
+
+
+def number_term(s):
+    """A search term of digits (a national ID, a mobile, part of one) as (digits, mobile):
+    ``digits`` as typed in Latin, ``mobile`` with a +98/0098 prefix made 0 (a whole number
+    with 98 too); None when the term is not a number."""
+    digits = re.sub(r"[\s\-_.()]", "", to_latin_digits(normalize_text(s)))
+    if not digits or not _PHONE_TERM.match(digits):
+        return None
+    for prefix in ("+98", "0098"):
+        if digits.startswith(prefix):
+            return "0" + digits[len(prefix):], "0" + digits[len(prefix):]
+    if digits.startswith("+"):
+        return None
+    return digits, mobile_key(digits)

@@ -42,6 +42,8 @@ class BodyForm(BaseForm):
     kind = SelectField("نوع", choices=choices((k.value, label) for k, label in BODY_KIND_LABELS.items()))
     province_id = SelectField("استان", coerce=_int_or_none, validate_choice=False)
     county_id = SelectField("شهرستان", coerce=_int_or_none, validate_choice=False)
+    contact_email = TextField("رایانامهٔ تماس (برگزارکنندهٔ رویدادها در تقویم‌ها؛ اختیاری)",
+                              [optional(), max_length(254)])
 
 
 class TokenForm(BaseForm):

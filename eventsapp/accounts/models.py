@@ -68,6 +68,8 @@ class OrganizingBody(db.Model):
     kind: Mapped[BodyKind] = mapped_column(enum_type(BodyKind, "body_kind"))
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
     county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"), index=True)
+    # The body's public contact address: the ORGANIZER of its events in calendar files.
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     province = relationship("Province")

@@ -2,7 +2,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from urllib.parse import urlsplit
 
-from ..extensions import csrf, db, limiter
+from .. import limits
+from ..extensions import csrf, db
+from ..persian import to_persian_digits
 from .forms import ChangePasswordForm, ConfirmForm, LoginForm, TokenForm
 from .models import ApiToken, Role
 from . import bp, services
@@ -33,7 +35,6 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"], error_message="تلاش‌های ورود زیاد بود؛ یک دقیقه بعد دوباره امتحان کنید.")
 @public
 @csrf.exempt  # LoginForm checks the token itself, so a stale tab gets the form back, not an error page
 def login():
@@ -41,19 +42,31 @@ def login():
         return redirect(home_url_for(current_user))
     form = LoginForm()
     error = None
+    status = 200
     if form.validate_on_submit():
+        # Limited per account at this address (a growing delay) and per address (failures):
+        # see eventsapp/limits.py. The try is reserved before the password is checked.
+        attempt = limits.login_try(services.normalize_username(form.username.data or ""),
+                                   request.remote_addr or "")
+        if not attempt.allowed:
+            error = (f"تلاش‌های ورود زیاد بود؛ {to_persian_digits(attempt.wait)} ثانیهٔ دیگر "
+                     "دوباره امتحان کنید.")
+            return render_template("accounts/login.html", form=form, error=error), 429, {
+                "Retry-After": str(attempt.wait)}
         try:
             user = services.authenticate(db.session, form.username.data, form.password.data)
         except services.AccountError as refusal:
+            limits.login_failed(attempt)
             error = refusal.message
         else:
+            limits.login_succeeded(attempt)
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(f"{user.display_name} عزیز، خوش آمدید.", "success")
             return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
     elif form.errors.get("csrf_token"):
         error = form.errors["csrf_token"][0]
-    status = 400 if error and request.method == "POST" else 200
+    status = 400 if error and request.method == "POST" else status
     return render_template("accounts/login.html", form=form, error=error), status
 
 

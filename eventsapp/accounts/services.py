@@ -32,6 +32,7 @@ class AccountReason(str, enum.Enum):
     name_required = "name_required"
     county_mismatch = "county_mismatch"
     wrong_password = "wrong_password"
+    invalid_email = "invalid_email"
 
 
 class AccountError(Refusal):
@@ -49,6 +50,7 @@ class AccountError(Refusal):
         AccountReason.name_required: "نام را وارد کنید.",
         AccountReason.county_mismatch: "شهرستان انتخاب‌شده در استان انتخاب‌شده نیست.",
         AccountReason.wrong_password: "گذرواژه کنونی درست نیست.",
+        AccountReason.invalid_email: "نشانی رایانامه درست نیست؛ مانند info@example.ir بنویسید.",
     }
 
 
@@ -173,11 +175,23 @@ def generate_password() -> str:
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
 
 
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def clean_email(email: str | None) -> str:
+    """An e-mail address as typed (digits made Latin, spaces trimmed), or "" for none."""
+    email = to_latin_digits(normalize_text(email or "")).strip()
+    if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+        raise AccountError(AccountReason.invalid_email)
+    return email
+
+
 def save_body(session, body: OrganizingBody | None, *, name, kind, province=None,
-              county=None, actor=None) -> OrganizingBody:
+              county=None, contact_email=None, actor=None) -> OrganizingBody:
     name = normalize_text(name)
     if not name:
         raise AccountError(AccountReason.name_required)
+    email = clean_email(contact_email) if contact_email is not None else None
     clash = session.scalar(select(OrganizingBody).where(OrganizingBody.name == name))
     if clash is not None and clash is not body:
         raise AccountError(AccountReason.body_name_taken)
@@ -190,6 +204,8 @@ def save_body(session, body: OrganizingBody | None, *, name, kind, province=None
         body = OrganizingBody()
         session.add(body)
     body.name, body.kind, body.province, body.county = name, BodyKind(kind), province, county
+    if email is not None:
+        body.contact_email = email
     session.flush()
     audit.record(session, actor, Action.body_edit if before else Action.body_create, body, before,
                  audit.snapshot(body, BODY_FIELDS))

@@ -178,7 +178,8 @@ def body_edit(body_id):
         county = db.session.get(County, form.county_id.data) if form.county_id.data else None
         try:
             saved = services.save_body(db.session, body, name=form.name.data, kind=form.kind.data,
-                                       province=province, county=county, actor=current_user)
+                                       province=province, county=county,
+                                       contact_email=form.contact_email.data or "", actor=current_user)
         except services.AccountError as refusal:
             db.session.rollback()
             flash(refusal.message, "error")

@@ -47,7 +47,7 @@ from ..events.models import Event, EventStatus, Official
 from ..events.services import PUBLIC_STATUSES, can_manage
 from ..jalali import JalaliError, format_date, format_datetime, parse_date, today, utcnow
 from ..ngos.models import Ngo, NgoStatus
-from ..persian import normalize_text, sort_key, to_latin_digits, to_persian_digits
+from ..persian import clean_text, normalize_text, sort_key, to_latin_digits, to_persian_digits
 from ..refusals import Refusal
 from ..registrations.models import Registration, RegStatus
 from .models import AWARD_KIND_LABELS, Award, AwardKind
@@ -155,7 +155,7 @@ def _fa(n) -> str:
 
 
 def _text(value, name: str) -> str:
-    text = normalize_text(value)
+    text = clean_text(value)
     if len(text) > LIMITS[name]:
         raise AwardError(AwardReason.too_long, label=FIELD_LABELS[name], max=_fa(LIMITS[name]))
     return text
@@ -163,7 +163,7 @@ def _text(value, name: str) -> str:
 
 def _citation(value) -> str:
     """Normalised like any text, but keeping its line breaks."""
-    lines = [normalize_text(line) for line in str(value or "").splitlines()]
+    lines = [clean_text(line) for line in str(value or "").splitlines()]
     text = "\n".join(line for line in lines if line)
     if len(text) > LIMITS["citation"]:
         raise AwardError(AwardReason.too_long, label=FIELD_LABELS["citation"],

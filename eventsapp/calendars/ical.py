@@ -25,9 +25,8 @@ SEQUENCE and time stamps
 
 Times
     DTSTART/DTEND are Tehran wall-clock times with ``TZID=Asia/Tehran``; the VTIMEZONE is
-    generated from the zoneinfo transitions, so summer days up to 2022 get +04:30 and
-    everything else +03:30. It covers 2008 (when Iran went back to daylight saving time)
-    to 2040, widened to the years of the file's events when they fall outside: every file
+    generated from the zoneinfo transitions, one observance per change, so summer days up to
+    2022 get +04:30 and everything else +03:30. It covers 1990 to 2040, widened to the years of the file's events when they fall outside: every file
     carries the same definition, because some readers (vobject among them) keep the first
     VTIMEZONE they meet for a TZID and apply it to every later file.
 
@@ -75,12 +74,20 @@ SUMMARY_PREFIX = {
 }
 
 
+# UIDs end in this when no domain is configured: never the request's Host header, which would
+# give one event different UIDs under different host names (and so twice in one calendar).
+FALLBACK_UID_DOMAIN = "eventsapp.invalid"
+
+
 @dataclass(frozen=True)
 class Site:
-    """Where the app lives: absolute URLs and the domain that UIDs end in."""
+    """Where the app lives: absolute URLs, the domain that UIDs end in, and the ORGANIZER
+    address for events whose organizing body has no contact address."""
 
     base_url: str  # e.g. "https://events.example.ir" (no trailing slash needed)
     organizer_email: str = ""
+    uid_domain: str = ""  # the app passes CALENDAR_UID_DOMAIN, else PUBLIC_BASE_URL's host,
+    # else FALLBACK_UID_DOMAIN (never the request's host); when left out, base_url's host
 
     @property
     def base(self) -> str:
@@ -88,11 +95,12 @@ class Site:
 
     @property
     def domain(self) -> str:
-        return urlsplit(self.base).hostname or "localhost"
+        return self.uid_domain or urlsplit(self.base).hostname or FALLBACK_UID_DOMAIN
 
-    @property
-    def organizer_address(self) -> str:
-        return "mailto:" + (self.organizer_email or f"noreply@{self.domain}")
+    def organizer_address(self, event) -> str | None:
+        """The body's contact address; else the configured one; else none (no ORGANIZER)."""
+        email = event.organizer_email or self.organizer_email
+        return "mailto:" + email if email else None
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -150,6 +158,7 @@ class EventData:
     body_name: str
     occasion_name: str
     days: tuple[DayData, ...]
+    organizer_email: str = ""  # the organizing body's contact address, when it has one
 
     @classmethod
     def of(cls, event) -> "EventData":
@@ -169,6 +178,7 @@ class EventData:
             body_name=body.name if body is not None else "",
             occasion_name=occasion.name if occasion is not None else "",
             days=tuple(DayData(d.date, d.start_time, d.end_time) for d in event.days),
+            organizer_email=(getattr(body, "contact_email", "") or "") if body is not None else "",
         )
 
 
@@ -304,9 +314,10 @@ def event_components(event, site: Site, *, ticket: Ticket | None = None,
         vevent.add("url", url, parameters={"value": "URI"})
         vevent.add("status", status)
         vevent.add("categories", [event.kind_label])
-        if event.body_name:
-            vevent.add("organizer", icalendar.vCalAddress(site.organizer_address),
-                       parameters={"cn": _cn(event.body_name)})
+        organizer = site.organizer_address(event)
+        if organizer:
+            vevent.add("organizer", icalendar.vCalAddress(organizer),
+                       parameters={"cn": _cn(event.body_name)} if event.body_name else {})
         if alarm and status != "CANCELLED":
             valarm = icalendar.Alarm()
             valarm.add("uid", f"alarm-{event.id}-day-{n}@{site.domain}")
@@ -350,24 +361,64 @@ def occasion_component(entry, site: Site, *, stamp: dt.datetime) -> icalendar.Ev
 
 # --- calendars ------------------------------------------------------------------------------
 
+def _transitions(first_year: int, last_year: int):
+    """Asia/Tehran's offset changes from 1 January ``first_year`` to the end of ``last_year``,
+    from zoneinfo: (instant in UTC, offset before, offset after), found to the second."""
+    out = []
+    t = dt.datetime(first_year, 1, 1, tzinfo=UTC)
+    end = dt.datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    offset = t.astimezone(TEHRAN).utcoffset()
+    step = dt.timedelta(days=1)
+    while t < end:
+        later = t + step
+        after = later.astimezone(TEHRAN).utcoffset()
+        if after != offset:
+            low, high = t, later  # the change is in (low, high]
+            while high - low > dt.timedelta(seconds=1):
+                mid = low + (high - low) / 2
+                if mid.astimezone(TEHRAN).utcoffset() == offset:
+                    low = mid
+                else:
+                    high = mid
+            out.append((high.replace(microsecond=0), offset, after))
+            offset = after
+        t = later
+    return out
+
+
+def _tzname(offset: dt.timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    return f"+{minutes // 60:02d}{minutes % 60:02d}"
+
+
 @lru_cache(maxsize=64)
 def _vtimezone(first_year: int, last_year: int) -> icalendar.Timezone:
     """Asia/Tehran from the zoneinfo transitions, 1 January ``first_year`` … end of
-    ``last_year`` (cached: it takes some milliseconds; never mutate the result).
+    ``last_year`` (cached; never mutate the result).
 
-    Each repeated transition gets its own RDATE line rather than one comma-separated list:
-    both are RFC 5545, but some readers (vobject 0.9) keep only the first date of a list,
-    and would put every later summer in standard time."""
-    zone = icalendar.Timezone.from_tzinfo(TEHRAN, tzid=TZID,
-                                          first_date=dt.date(first_year, 1, 1),
-                                          last_date=dt.date(last_year + 1, 1, 1))
-    for observance in zone.subcomponents:
-        rdates = observance.pop("RDATE", None)
-        if rdates is None:
-            continue
-        for rdate in rdates if isinstance(rdates, list) else [rdates]:
-            for value in rdate.dts:
-                observance.add("rdate", value.dt)
+    One observance per change, each with its own DTSTART and nothing to expand (no RRULE, no
+    RDATE): the one form that icalendar, vobject (dateutil) and ical.js all read the same. As
+    RFC 5545 says, DTSTART is the local time *before* the change (TZOFFSETFROM), so spring's
+    changes read 00:00 (when clocks went from 00:00 to 01:00) and autumn's 00:00 of summer time.
+    A first STANDARD observance gives the offset in force on 1 January ``first_year``."""
+    zone = icalendar.Timezone()
+    zone.add("tzid", TZID)
+    start = dt.datetime(first_year, 1, 1, tzinfo=UTC)
+    offset = start.astimezone(TEHRAN).utcoffset()
+    base = icalendar.TimezoneStandard()
+    base.add("dtstart", dt.datetime(1970, 1, 1))
+    base.add("tzoffsetfrom", offset)
+    base.add("tzoffsetto", offset)
+    base.add("tzname", _tzname(offset))
+    zone.add_component(base)
+    for instant, before, after in _transitions(first_year, last_year):
+        observance = (icalendar.TimezoneDaylight() if after > before
+                      else icalendar.TimezoneStandard())
+        observance.add("dtstart", (instant + before).replace(tzinfo=None))
+        observance.add("tzoffsetfrom", before)
+        observance.add("tzoffsetto", after)
+        observance.add("tzname", _tzname(after))
+        zone.add_component(observance)
     return zone
 
 
@@ -379,20 +430,22 @@ def new_calendar(name: str, *, description: str = "", feed: bool = False,
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("name", name)
-    cal.add("x-wr-calname", name)
+    # Text values, escaped as RFC 5545 says (icalendar leaves properties it does not know, such
+    # as X-WR-CALNAME, unescaped unless they are given as text).
+    cal.add("name", icalendar.vText(name))
+    cal.add("x-wr-calname", icalendar.vText(name))
     if description:
-        cal.add("x-wr-caldesc", description)
+        cal.add("x-wr-caldesc", icalendar.vText(description))
     cal.add("x-wr-timezone", TZID)
     if feed:
         cal.add("refresh-interval", REFRESH, parameters={"value": "DURATION"})
-        cal.add("x-published-ttl", REFRESH)
+        cal.add("x-published-ttl", icalendar.vDuration(REFRESH))  # PT1H
     if years is not None:
         cal.add_component(_vtimezone(*years))
     return cal
 
 
-TZ_FIRST_YEAR, TZ_LAST_YEAR = 2008, 2040
+TZ_FIRST_YEAR, TZ_LAST_YEAR = 1990, 2040
 
 
 def _years(events) -> tuple[int, int]:

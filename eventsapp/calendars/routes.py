@@ -4,6 +4,7 @@ Every .ics answer is ``text/calendar; charset=utf-8`` with a strong ETag (a hash
 which is the same bytes for the same data) and answers ``If-None-Match`` with 304.
 """
 import hashlib
+from urllib.parse import urlsplit
 
 from flask import (Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
@@ -38,9 +39,13 @@ FEED_LABELS = {
 # --- helpers --------------------------------------------------------------------------------
 
 def site() -> ical.Site:
-    """Absolute URLs: PUBLIC_BASE_URL when set, else the URL the request came to."""
-    return ical.Site(base_url=current_app.config.get("PUBLIC_BASE_URL") or request.url_root,
-                     organizer_email=current_app.config.get("CALENDAR_ORGANIZER_EMAIL", ""))
+    """Absolute URLs: PUBLIC_BASE_URL when set, else the URL the request came to. UIDs never
+    take the request's host: CALENDAR_UID_DOMAIN, else PUBLIC_BASE_URL's, else a fixed one."""
+    public = current_app.config.get("PUBLIC_BASE_URL") or ""
+    return ical.Site(base_url=public or request.url_root,
+                     organizer_email=current_app.config.get("CALENDAR_ORGANIZER_EMAIL", ""),
+                     uid_domain=(current_app.config.get("CALENDAR_UID_DOMAIN")
+                                 or urlsplit(public).hostname or ical.FALLBACK_UID_DOMAIN))
 
 
 def absolute(endpoint: str, **values) -> str:
@@ -170,8 +175,11 @@ def occasions_feed():
 # --- the feeds page -------------------------------------------------------------------------
 
 def _feed_view(kind: FeedKind, token) -> dict:
-    url = absolute("calendars.feed", token=token.token)
     title, text = FEED_LABELS[kind]
+    if token.token is None:  # made before feed tokens were hashed: it works but cannot be shown
+        return {"kind": kind.value, "title": title, "text": text, "https": None,
+                "webcal": None, "created_at": token.created_at}
+    url = absolute("calendars.feed", token=token.token)
     return {"kind": kind.value, "title": title, "text": text, "https": url,
             "webcal": ical.webcal(url), "created_at": token.created_at}
 

@@ -12,6 +12,7 @@ drafts) whose last day is at most :data:`HISTORY_DAYS` ago, first day first:
 - the public feed: every public event, filtered by province, county and kind.
 """
 import enum
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,7 +30,7 @@ from ..places.models import County, Province
 from ..refusals import Refusal
 from ..registrations.models import ACTIVE, Registration
 from .ical import DayData, EventData
-from .models import FeedKind, FeedToken
+from .models import FeedKind, FeedToken, feed_token_hash
 
 HISTORY_DAYS = 365
 OCCASION_YEARS = 5
@@ -76,6 +77,8 @@ def get_or_create_token(session, kind: FeedKind, owner, *, now=None) -> FeedToke
     kind = FeedKind(kind)
     token = live_token(session, kind, owner)
     if token is not None:
+        if token.nonce and token.token_hash != feed_token_hash(token.token):
+            token.token_hash = feed_token_hash(token.token)  # SECRET_KEY changed: a new URL
         return token
     try:
         return _create(session, kind, owner, now or utcnow())
@@ -102,10 +105,10 @@ def resolve_token(session, raw: str) -> FeedToken | None:
     """The live token behind a feed URL, or None (unknown, revoked, or its owner is gone)."""
     if not raw or not _TOKEN_RE.fullmatch(raw):
         return None
-    token = session.scalar(select(FeedToken).where(FeedToken.token == raw,
+    token = session.scalar(select(FeedToken).where(FeedToken.token_hash == feed_token_hash(raw),
                                                    FeedToken.revoked_at.is_(None)))
-    if token is None:
-        return None
+    if token is None or (token.nonce and not hmac.compare_digest(token.token, raw)):
+        return None  # unknown, or made under another SECRET_KEY
     if token.kind == FeedKind.user and (token.user is None or not token.user.active):
         return None
     return token

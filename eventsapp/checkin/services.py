@@ -24,7 +24,7 @@ from ..events.models import Event, EventStatus
 from ..events.services import can_manage
 from ..ngos.models import Ngo
 from ..jalali import format_datetime, format_time, local_datetime, to_tehran, utcnow
-from ..persian import normalize_text, search_key, sort_key, to_latin_digits
+from ..persian import normalize_text, number_term, search_key, sort_key, to_latin_digits
 from ..refusals import Access, AccessRefusal, Refusal
 from ..registrations.models import ACTIVE, RegStatus, Registration
 from . import doordb
@@ -502,8 +502,10 @@ def search_attendees(session, event: Event, q: str, limit: int = 20) -> list[Reg
         return []
     query = select(Registration).where(Registration.event_id == event.id,
                                        Registration.status.in_(ACTIVE))
-    if term.isdigit():
-        query = query.where((Registration.national_id.contains(term)) | (Registration.mobile.contains(term)))
+    number = number_term(term)  # a mobile typed +98…, 0098… or 09… finds the same
+    if number is not None:
+        query = query.where((Registration.national_id.contains(number[0]))
+                            | (Registration.mobile.contains(number[1])))
     else:
         query = query.where(Registration.name_key.contains(search_key(term)))
     return list(session.scalars(query.order_by(persian_order(Registration.full_name)).limit(limit)))

@@ -17,7 +17,7 @@ from ..audit.models import Action
 from ..jalali import (format_date, format_time, from_jalali, local_datetime, month_weeks,
                       to_jalali, to_utc, utcnow)
 from ..ngos.models import Ngo
-from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
+from ..persian import clean_text, normalize_text, search_key, to_latin_digits, to_persian_digits
 from ..places.services import find_county, find_province
 from ..refusals import Access, AccessRefusal, Refusal
 from . import holidays
@@ -170,8 +170,8 @@ def _day_label(d: date) -> str:
 def problems(data: EventInput) -> list[EventError]:
     """Every scheduling rule ``data`` breaks, in the form's order, each naming its field
     (``title``, ``days[1].end``, ``officials[0].name``) so a form can mark them all at once."""
-    data.title = normalize_text(data.title)
-    data.venue_name = normalize_text(data.venue_name)
+    data.title = clean_text(data.title)
+    data.venue_name = clean_text(data.venue_name)
     found: list[EventError] = []
 
     def broken(reason, field, **details):
@@ -222,8 +222,8 @@ def problems(data: EventInput) -> list[EventError]:
     if data.audience == Audience.invited and not data.invited_ngos:
         broken(EventReason.invited_required, "invited_ngos")
     for index, official in enumerate(data.officials):
-        official.name = normalize_text(official.name)
-        official.title = normalize_text(official.title)
+        official.name = clean_text(official.name)
+        official.title = clean_text(official.title)
         if not official.name:
             broken(EventReason.official_name_required, f"officials[{index}].name")
     return found
@@ -246,10 +246,10 @@ def find_or_create_venue(session, name, address, province, county) -> Venue:
     query = query.where(Venue.county_id == county.id) if county else query.where(Venue.county_id.is_(None))
     venue = session.scalars(query).first()
     if venue is None:
-        venue = Venue(name=normalize_text(name), name_key=key, province=province, county=county)
+        venue = Venue(name=clean_text(name), name_key=key, province=province, county=county)
         session.add(venue)
     if address:
-        venue.address = normalize_text(address)
+        venue.address = clean_text(address)
     return venue
 
 
@@ -342,7 +342,7 @@ def _apply(session, event: Event, data: EventInput) -> tuple[bool, bool]:
     days_changed = _apply_days(event, data.days)
     event.kind = EventKind(data.kind)
     event.title = data.title
-    event.topic = normalize_text(data.topic)
+    event.topic = clean_text(data.topic)
     event.description = (data.description or "").strip()
     event.capacity = data.capacity
     event.per_ngo_quota = data.per_ngo_quota
@@ -461,7 +461,7 @@ def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None,
     now = now or utcnow()
     if target == EventStatus.completed and not has_started(event, now):
         raise EventError(EventReason.not_started)
-    reason = normalize_text(reason)
+    reason = clean_text(reason)
     if target in NEEDS_REASON and event.status != EventStatus.draft and not reason:
         raise EventError(EventReason.reason_required)
     before = {"status": event.status, "status_reason": event.status_reason}
@@ -678,7 +678,7 @@ OCCASION_FIELDS = ("name", "calendar", "month", "day", "length_days", "descripti
 def save_occasion(session, occasion: Occasion | None, *, name, calendar, month, day,
                   length_days=1, description="", active=True, actor=None) -> Occasion:
     """Create or change a yearly occasion; its date must exist every year."""
-    name = normalize_text(name)
+    name = clean_text(name)
     if not name:
         raise EventError(EventReason.occasion_name_required)
     clash = session.scalar(select(Occasion).where(Occasion.name == name))
@@ -705,7 +705,7 @@ def save_occasion(session, occasion: Occasion | None, *, name, calendar, month, 
         occasion = Occasion()
         session.add(occasion)
     occasion.name, occasion.calendar, occasion.month, occasion.day = name, calendar, month, day
-    occasion.length_days, occasion.description, occasion.active = length_days, normalize_text(description), active
+    occasion.length_days, occasion.description, occasion.active = length_days, clean_text(description), active
     session.flush()
     audit.record(session, actor, Action.occasion_edit if before else Action.occasion_create,
                  occasion, before, audit.snapshot(occasion, OCCASION_FIELDS))

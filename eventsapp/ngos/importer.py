@@ -38,7 +38,7 @@ from sqlalchemy import insert, select, update
 from ..audit import services as audit
 from ..audit.models import Action
 from ..jalali import utcnow
-from ..persian import (format_number, normalize_text, search_key, to_latin_digits,
+from ..persian import (clean_text, format_number, normalize_text, search_key, to_latin_digits,
                        to_persian_digits)
 from ..places.models import County, Province
 from ..refusals import Refusal
@@ -47,6 +47,12 @@ from .models import CAPACITY_LEVELS, FIELD_LABELS, ActivityField, Ngo, NgoStatus
 
 CHUNK = 1000
 MAX_ROWS = 100_000
+# An XLSX is measured before openpyxl sees it (a 205 KB file can hold a 200 MB cell): the
+# uncompressed size of all its parts, the cells in any row and the length of any cell's text.
+MAX_XLSX_UNCOMPRESSED = 48 * 1024 * 1024
+MAX_XLSX_MEMBERS = 500
+MAX_CELLS_PER_ROW = 200
+MAX_CELL_LENGTH = 4000
 
 
 # --- refusals ----------------------------------------------------------------------------------
@@ -59,6 +65,9 @@ class FileReason(str, enum.Enum):
     missing_columns = "missing_columns"
     too_many_rows = "too_many_rows"
     no_rows = "no_rows"
+    xlsx_too_large = "xlsx_too_large"
+    too_many_cells = "too_many_cells"
+    cell_too_long = "cell_too_long"
 
 
 class ImportFileError(Refusal):
@@ -72,6 +81,9 @@ class ImportFileError(Refusal):
         FileReason.missing_columns: "ستون‌های لازم در سطر نخست پیدا نشد: {columns}. سطر نخست باید نام ستون‌ها باشد (مثلاً «نام» و «شماره ثبت»).",
         FileReason.too_many_rows: "پرونده بیش از {limit} ردیف دارد؛ آن را در چند پرونده وارد کنید.",
         FileReason.no_rows: "پرونده جز سطر نام ستون‌ها ردیفی ندارد.",
+        FileReason.xlsx_too_large: "پروندهٔ Excel باز‌شده بیش از {limit} مگابایت است؛ آن را در چند پرونده وارد کنید یا با قالب CSV بفرستید.",
+        FileReason.too_many_cells: "یک ردیف پروندهٔ Excel بیش از {limit} خانه دارد؛ ستون‌های اضافه را پاک کنید.",
+        FileReason.cell_too_long: "یک خانهٔ پروندهٔ Excel بیش از {limit} نویسه دارد؛ متن آن خانه را کوتاه کنید.",
     }
 
 
@@ -179,7 +191,7 @@ def _cell_text(value) -> str:
         return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return normalize_text(str(value))
+    return clean_text(str(value))
 
 
 # --- reading files -----------------------------------------------------------------------------
@@ -218,9 +230,95 @@ def _csv_rows(data: bytes):
         raise ImportFileError(FileReason.unreadable_csv, detail=str(error)) from None
 
 
+class _XlsxMeasure:
+    """Streams a worksheet or shared-strings part through expat, refusing as soon as a row has
+    too many cells or a cell (or shared string) too much text: no tree, no openpyxl."""
+
+    TEXT = {"v", "t", "f"}
+
+    def __init__(self):
+        import xml.parsers.expat
+
+        self.parser = xml.parsers.expat.ParserCreate()
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text
+        self.cells = 0
+        self.length = 0
+        self.in_text = 0
+
+    @staticmethod
+    def _local(name: str) -> str:
+        return name.rsplit(":", 1)[-1]
+
+    def start(self, name, _attrs):
+        name = self._local(name)
+        if name == "row":
+            self.cells = 0
+        elif name == "c":
+            self.cells += 1
+            if self.cells > MAX_CELLS_PER_ROW:
+                raise ImportFileError(FileReason.too_many_cells,
+                                      limit=format_number(MAX_CELLS_PER_ROW))
+            self.length = 0
+        elif name == "si":
+            self.length = 0
+        elif name in self.TEXT:
+            self.in_text += 1
+
+    def end(self, name):
+        if self._local(name) in self.TEXT:
+            self.in_text -= 1
+
+    def text(self, data):
+        if self.in_text:
+            self.length += len(data)
+            if self.length > MAX_CELL_LENGTH:
+                raise ImportFileError(FileReason.cell_too_long,
+                                      limit=format_number(MAX_CELL_LENGTH))
+
+    def feed(self, stream):
+        import xml.parsers.expat
+
+        try:
+            while chunk := stream.read(1 << 16):
+                self.parser.Parse(chunk, False)
+            self.parser.Parse(b"", True)
+        except xml.parsers.expat.ExpatError:
+            raise ImportFileError(FileReason.unreadable_xlsx) from None
+
+
+def measure_xlsx(data: bytes) -> None:
+    """Refuse an XLSX whose parts would unpack past ``MAX_XLSX_UNCOMPRESSED``, or whose sheets
+    have a row of more than ``MAX_CELLS_PER_ROW`` cells or a cell (shared strings included) of
+    more than ``MAX_CELL_LENGTH`` characters, before anything parses it. The sizes a zip declares
+    bound what it unpacks (zipfile stops at the declared size and checks the CRC)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(FileReason.unreadable_xlsx) from None
+    megabytes = format_number(MAX_XLSX_UNCOMPRESSED // (1024 * 1024))
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise ImportFileError(FileReason.xlsx_too_large, limit=megabytes)
+    if sum(m.file_size for m in members) > MAX_XLSX_UNCOMPRESSED:
+        raise ImportFileError(FileReason.xlsx_too_large, limit=megabytes)
+    for member in members:
+        name = member.filename.lower()
+        if name.endswith(".xml") and (name.startswith("xl/worksheets/")
+                                      or name == "xl/sharedstrings.xml"):
+            try:
+                with archive.open(member) as stream:
+                    _XlsxMeasure().feed(stream)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                raise ImportFileError(FileReason.unreadable_xlsx) from None
+
+
 def _xlsx_rows(data: bytes) -> list:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+
+    measure_xlsx(data)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips

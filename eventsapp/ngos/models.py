@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..dbtypes import UTCDateTime, enum_type
 from ..extensions import db
 from ..jalali import utcnow
-from ..persian import normalize_text, search_key
+from ..persian import clean_text, normalize_text, search_key
 
 
 class ActivityField(str, enum.Enum):
@@ -104,7 +104,7 @@ class Ngo(db.Model):
     secretaries = relationship("User", back_populates="ngo")
 
     def set_name(self, name: str) -> None:
-        self.name = normalize_text(name)
+        self.name = clean_text(name)
         self.name_key = search_key(name)
 
     @property

@@ -16,7 +16,7 @@ from ..accounts.models import Role, User
 from ..audit import services as audit
 from ..audit.models import Action
 from ..jalali import utcnow
-from ..persian import format_number as _fa
+from ..persian import clean_text, format_number as _fa
 from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
 from ..refusals import Refusal
 from .models import ActivityField, ClaimStatus, Ngo, NgoStatus, SecretaryClaim
@@ -97,7 +97,7 @@ def clean_registration_no(value) -> str:
 
 
 def clean_name(value) -> str:
-    name = normalize_text(value)
+    name = clean_text(value)
     if not name:
         raise NgoError(NgoReason.name_required)
     if len(name) > NAME_MAX:
@@ -114,7 +114,7 @@ def clean_phone(value) -> str:
 
 
 def clean_address(value) -> str:
-    text = normalize_text(value)
+    text = clean_text(value)
     if len(text) > ADDRESS_MAX:
         raise NgoError(NgoReason.address_too_long)
     return text
@@ -340,7 +340,7 @@ def submit_claim(session, registration_no, username, full_name, mobile, password
         raise NgoError(NgoReason.claim_pending)
     if pending or session.scalar(select(User.id).where(User.username == username)) is not None:
         raise NgoError(NgoReason.username_taken)
-    full_name = normalize_text(full_name)
+    full_name = clean_text(full_name)
     if not full_name:
         raise NgoError(NgoReason.full_name_required)
     mobile = to_latin_digits(normalize_text(mobile or "")).replace(" ", "")
@@ -368,7 +368,7 @@ def _decide(claim: SecretaryClaim, status: ClaimStatus, actor, now, note="") -> 
     claim.status = status
     claim.decided_at = now or utcnow()
     claim.decided_by = actor
-    claim.decision_note = normalize_text(note)[:300]
+    claim.decision_note = clean_text(note)[:300]
 
 
 def approve_claim(session, claim: SecretaryClaim, actor, now=None) -> User:

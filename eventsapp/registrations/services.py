@@ -19,7 +19,8 @@ from ..audit.models import Action
 from ..events.models import Audience, Event, EventStatus
 from ..events.services import can_manage, registration_closes_at
 from ..jalali import format_datetime, utcnow
-from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
+from ..persian import (clean_text, mobile_key, normalize_text, number_term, search_key,
+                       to_latin_digits, to_persian_digits)
 from ..refusals import Refusal
 from .models import ACTIVE, RegStatus, Registration
 
@@ -98,14 +99,7 @@ def clean_national_id(value) -> str:
 
 
 def clean_mobile(value) -> str:
-    digits = re.sub(r"[\s\-_.()]", "", to_latin_digits(normalize_text(str(value or ""))))
-    if digits.startswith("+98"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("0098"):
-        digits = "0" + digits[4:]
-    elif re.fullmatch(r"9\d{9}", digits):
-        digits = "0" + digits
-    return digits
+    return mobile_key(str(value or ""))
 
 
 @dataclass
@@ -153,9 +147,9 @@ def clean_attendees(rows) -> list[Attendee]:
         if problems:
             raise problems[0][1]
         get = _get(row)
-        out.append(Attendee(normalize_text(get("full_name") or "")[:120],
+        out.append(Attendee(clean_text(get("full_name") or "")[:120],
                             clean_national_id(get("national_id")), clean_mobile(get("mobile")),
-                            normalize_text(get("role") or "")[:100]))
+                            clean_text(get("role") or "")[:100]))
     return out
 
 
@@ -350,7 +344,7 @@ def reject(session, registration: Registration, *, note: str = "", now=None,
     before = registration.status
     registration.status = RegStatus.rejected
     registration.decided_at = now or utcnow()
-    registration.note = normalize_text(note)[:300]
+    registration.note = clean_text(note)[:300]
     session.flush()
     _status_change(session, actor, Action.registration_reject, registration, before, now,
                    note=registration.note)
@@ -396,10 +390,10 @@ def registrations_query(event: Event, f: RegFilter | None = None):
         if f.ngo_id:
             query = query.where(Registration.ngo_id == f.ngo_id)
         if f.q:
-            term = to_latin_digits(f.q.strip())
-            if term.isdigit():
-                query = query.where((Registration.national_id.startswith(term))
-                                    | (Registration.mobile.contains(term)))
+            number = number_term(f.q)  # a mobile typed +98…, 0098… or 09… finds the same
+            if number is not None:
+                query = query.where((Registration.national_id.startswith(number[0]))
+                                    | (Registration.mobile.contains(number[1])))
             else:
                 query = query.where(Registration.name_key.contains(search_key(f.q)))
     return query.order_by(Registration.id)

@@ -1,7 +1,7 @@
 """audit log: one append-only table, kept so by a trigger on SQLite and PostgreSQL
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-04 20:30:00
 
 """
@@ -13,7 +13,7 @@ import eventsapp.dbtypes  # noqa: F401  (UTCDateTime columns)
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0007'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -40,8 +40,8 @@ def test_event_file_for_a_public_event(client, make_event):
     assert response.headers["Content-Disposition"] == f'attachment; filename="event-{event.id}.ics"'
     assert response.headers["Cache-Control"] == "public, max-age=300"
     rows = both(response.data)
-    assert [r["uid"] for r in rows] == [f"event-{event.id}-day-1@localhost",
-                                        f"event-{event.id}-day-2@localhost"]
+    assert [r["uid"] for r in rows] == [f"event-{event.id}-day-1@eventsapp.invalid",
+                                        f"event-{event.id}-day-2@eventsapp.invalid"]
     assert rows[0]["url"] == f"http://localhost/events/{event.id}"
     assert rows[1]["start"].strftime("%H:%M") == "14:00"
 
@@ -82,7 +82,7 @@ def test_ticket_file_carries_the_ticket_url(client, db, make_event, make_user):
     [row] = both(response.data)
     assert row["url"] == f"http://localhost/t/{reg.ticket_code}"
     assert f"بلیت {reg.full_name}: http://localhost/t/{reg.ticket_code}" in row["description"]
-    assert row["uid"] == f"event-{event.id}-day-1@localhost"
+    assert row["uid"] == f"event-{event.id}-day-1@eventsapp.invalid"
     assert client.get("/t/notarealcodeatall0000.ics").status_code == 404
     assert client.get("/t/x.ics").status_code == 404
 
@@ -243,8 +243,8 @@ def test_occasions_feed_one_entry_per_year_with_stable_uids(client, db):
     jy = to_jalali(today()).year
     week = db.session.scalar(select(Occasion).where(Occasion.name == "هفتهٔ دولت"))
     gov = {r["uid"]: r for r in rows if r["summary"] == "هفتهٔ دولت"}
-    assert sorted(gov) == [f"occasion-{week.id}-{y}@localhost" for y in range(jy, jy + 5)]
-    this_year = gov[f"occasion-{week.id}-{jy}@localhost"]
+    assert sorted(gov) == [f"occasion-{week.id}-{y}@eventsapp.invalid" for y in range(jy, jy + 5)]
+    this_year = gov[f"occasion-{week.id}-{jy}@eventsapp.invalid"]
     assert this_year["start"] == from_jalali(jy, 6, 2)
     if jy == 1405:
         assert this_year["start"] == date(2026, 8, 24)

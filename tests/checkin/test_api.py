@@ -348,29 +348,6 @@ def test_rate_limits_per_token_count_every_scan_and_stricter_unknown_codes(db, d
             db.engine.dispose()
 
 
-def test_window_counter_counts_per_scope_key_and_window(monkeypatch):
-    from limits import parse
-
-    from eventsapp.checkin import throttle
-
-    now = [1_000_020.0]
-    monkeypatch.setattr(throttle.time, "time", lambda: now[0])
-    counter, three = throttle.WindowCounter(), parse("3 per minute")
-    assert [counter.hit(three, "all", "a") for _ in range(4)] == [True, True, True, False]
-    assert counter.hit(three, "all", "b") and counter.hit(three, "other", "a")  # apart
-    assert counter.test(three, "unknown", "a")
-    for _ in range(3):
-        counter.hit(three, "unknown", "a")
-    assert not counter.test(three, "unknown", "a")
-    now[0] += 60  # the next minute starts afresh
-    assert counter.test(three, "unknown", "a") and counter.hit(three, "all", "a")
-    monkeypatch.setattr(throttle.WindowCounter, "MAX_KEYS", 5)
-    now[0] += 120
-    for n in range(3):  # keys of windows gone by are dropped as keys pile up
-        counter.hit(three, "all", f"k{n}")
-    assert set(counter._counts) == {("all", "k0"), ("all", "k1"), ("all", "k2")}
-
-
 def test_rate_limits_are_shared_by_app_servers_through_redis(db, door_world, clock, database_url):
     """Two app servers with one Redis (the machine's own): a token's scans count together."""
     import redis

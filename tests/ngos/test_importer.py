@@ -140,7 +140,7 @@ def test_a_number_twice_in_one_file_rejects_the_later_row(db):
     data = csv_bytes(["نام,شماره ثبت", "اول,5001", "دوم,5002", "تکراری,۵۰۰۱"])
     checked, result = run(db, data)
     assert result.added == 2
-    assert checked.rejected == [{"row": 4, "values": ["تکراری", "5001"], "reasons": [
+    assert checked.rejected == [{"row": 4, "values": ["تکراری", "۵۰۰۱"], "reasons": [
         "شمارهٔ ثبت ۵۰۰۱ در ردیف ۲ همین پرونده هم آمده است."]}]
     assert ngo(db, "5001").name == "اول"
 
