@@ -65,7 +65,15 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 class IdConverter(IntegerConverter):
-    """``<id:name>``: a row id, 1 … 2**31-1, so a huge number is a 404, not a database error."""
+    """``<id:name>``: a row id, 1 … 2**31-1, so a huge number is a 404, not a database error.
+
+    The bounds are in the pattern too: werkzeug checks a converter's bounds only after it has
+    picked a rule, so with a GET and a POST rule on one path ``/events/0/awards`` answered 405
+    (naming the other method) instead of 404."""
+
+    regex = (r"(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}"
+             r"|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}"
+             r"|21474836[0-3][0-9]|214748364[0-7])")
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**31 - 1)

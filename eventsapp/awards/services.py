@@ -42,11 +42,11 @@ from .. import exports
 from ..accounts.models import Role
 from ..checkin.models import CheckIn
 from ..events.models import Event, EventStatus, Official
-from ..events.services import PUBLIC_STATUSES, can_manage
+from ..events.services import PUBLIC_STATUSES, can_manage, can_view
 from ..jalali import JalaliError, format_date, format_datetime, parse_date, today, utcnow
 from ..ngos.models import Ngo, NgoStatus
 from ..persian import normalize_text, to_latin_digits, to_persian_digits
-from ..refusals import Refusal
+from ..refusals import Access, AccessRefusal, Refusal
 from ..registrations.models import Registration, RegStatus
 from .models import AWARD_KIND_LABELS, Award, AwardKind
 
@@ -54,6 +54,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_RE = re.compile(f"[{CODE_ALPHABET}]{{20}}")
 HELD_STATUSES = (EventStatus.published, EventStatus.completed)
 MAX_OTHER_NGOS = 500
+MAX_BULK = 500  # NGOs given one award at once
 
 LIMITS = {
     "recipient_name": 150,
@@ -82,6 +83,7 @@ class AwardReason(str, enum.Enum):
     invalid_kind = "invalid_kind"
     no_recipient = "no_recipient"
     no_ngos = "no_ngos"
+    unknown_ngo = "unknown_ngo"
     ngo_not_at_event = "ngo_not_at_event"
     official_not_of_event = "official_not_of_event"
     invalid_date = "invalid_date"
@@ -102,6 +104,7 @@ class AwardError(Refusal):
         AwardReason.invalid_kind: "نوع لوح یا گواهی را از میان گزینه‌ها انتخاب کنید.",
         AwardReason.no_recipient: "گیرنده را مشخص کنید: یک سمن، نام یک شخص، یا هر دو.",
         AwardReason.no_ngos: "دست‌کم یک سمن را انتخاب کنید.",
+        AwardReason.unknown_ngo: "سمنی با این شناسه‌ها پیدا نشد: {shown}",
         AwardReason.ngo_not_at_event: "این سمن‌ها در این رویداد ثبت‌نام قطعی نداشته‌اند: {names}. قدردانی از سمنی که در رویداد نبوده باید آگاهانه انتخاب شود.",
         AwardReason.official_not_of_event: "اهداکنندهٔ انتخاب‌شده از مقامات این رویداد نیست.",
         AwardReason.invalid_date: "تاریخ اهدا درست نیست: {detail}",
@@ -113,24 +116,65 @@ class AwardError(Refusal):
         AwardReason.reason_required: "علت ابطال را بنویسید؛ همراه با نام شما در پرونده می‌ماند.",
         AwardReason.already_revoked: "این مورد پیش‌تر، {when}، باطل شده است.",
     }
+    # A conflict with the event's or the award's state is 409; any other rule 422.
     statuses = {
         AwardReason.not_allowed: 403,
+        AwardReason.event_not_held: 409,
+        AwardReason.event_not_started: 409,
         AwardReason.duplicate: 409,
         AwardReason.already_revoked: 409,
     }
 
     @property
     def status(self) -> int:
-        return self.statuses.get(self.reason, 400)
+        return self.statuses.get(self.reason, 422)
+
+
+# --- loading and authorising (pages and API) -----------------------------------------------
+
+def managed_event(session, user, event_id: int) -> Event:
+    """An event whose awards ``user`` manages: 404 when they may not see the event, 403 when
+    they see it but do not manage it."""
+    event = session.get(Event, event_id)
+    if event is None or not can_view(user, event):
+        raise AccessRefusal(Access.not_found, "رویداد پیدا نشد.")
+    if not can_manage(user, event):
+        raise AccessRefusal(Access.forbidden, "فقط برگزارکنندگان این رویداد به لوح‌ها و گواهی‌های آن دسترسی دارند.")
+    return event
+
+
+def award_for(session, user, award_id: int, *, to: str = "manage") -> Award:
+    """An award ``user`` may manage (revoke) or, ``to="print"``, print: its event's managers,
+    and the secretaries of the NGO it was given to. 404 for an award of an event they may not
+    see, and for one they may not print; 403 for one they see but do not manage."""
+    award = session.get(Award, award_id)
+    if award is not None and to == "print" and can_print(user, award):
+        return award
+    if award is None or to == "print" or not can_view(user, award.event):
+        raise AccessRefusal(Access.not_found, "لوح یا گواهی پیدا نشد.")
+    managed_event(session, user, award.event_id)
+    return award
+
+
+def find_ngos(session, ids) -> list[Ngo]:
+    """The NGOs with these ids, in the order given (once each); refuses ids that exist nowhere."""
+    ids = list(dict.fromkeys(ids))
+    found = {n.id: n for n in session.scalars(select(Ngo).where(Ngo.id.in_(ids)))}
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise AwardError(AwardReason.unknown_ngo, shown="، ".join(_fa(i) for i in unknown),
+                         unknown=",".join(map(str, unknown)))
+    return [found[i] for i in ids]
 
 
 # --- input ---------------------------------------------------------------------------------
 
 @dataclass
 class Presenter:
-    """Who presents an award: one of the event's officials, or a name and a title."""
+    """Who presents an award: one of the event's officials (or its id), or a name and a title."""
 
     official: Official | None = None
+    official_id: int | None = None
     name: str = ""
     title: str = ""
 
@@ -224,6 +268,10 @@ def _presenter(event: Event, presented_by) -> tuple[int | None, str, str]:
     elif isinstance(presented_by, str):
         presented_by = Presenter(name=presented_by)
     official = presented_by.official
+    if presented_by.official_id is not None:
+        official = next((o for o in event.officials if o.id == presented_by.official_id), None)
+        if official is None:
+            raise AwardError(AwardReason.official_not_of_event)
     if official is not None:
         if official.event_id != event.id:
             raise AwardError(AwardReason.official_not_of_event)
