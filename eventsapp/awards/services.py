@@ -383,10 +383,13 @@ def _give(session, event: Event, recipients, *, kind, title, citation, presented
 
 
 def give_award(session, event: Event, *, kind=AwardKind.plaque, ngo: Ngo | None = None,
-               recipient_name: str = "", recipient_title: str = "", title: str = "",
-               citation: str = "", presented_by=None, awarded_on=None, actor=None, now=None,
-               allow_other_ngos: bool = False) -> Given:
-    """One award to an NGO, a person, or a person on behalf of an NGO."""
+               ngo_id: int | None = None, recipient_name: str = "", recipient_title: str = "",
+               title: str = "", citation: str = "", presented_by=None, awarded_on=None,
+               actor=None, now=None, allow_other_ngos: bool = False) -> Given:
+    """One award to an NGO (or ``ngo_id``: ``unknown_ngo`` when none has it), a person, or a
+    person on behalf of an NGO."""
+    if ngo is None and ngo_id is not None:
+        ngo = find_ngos(session, [ngo_id])[0]
     name = _text(recipient_name, "recipient_name")
     recipient_title = _text(recipient_title, "recipient_title")
     if ngo is None and not name:
