@@ -6,7 +6,11 @@ A refusal is an ``AwardError`` carrying an ``AwardReason`` and a Persian message
 The rules:
 
 - Only those who manage an event (its body's organizers, admins) give or revoke its awards;
-  ``actor=None`` is the system itself (demo data, scripts) and is not checked.
+  ``actor=None`` is the system itself (demo data, scripts) and is not checked. Pages and API
+  load and authorise with ``managed_event`` and ``award_for`` (``AccessRefusal``: 404 for
+  what the caller may not see, 403 for what they see but do not manage).
+- A refusal of a well-formed request is 409 when it conflicts with the event's or the award's
+  state (not held yet, duplicate, already revoked) and 422 for any other rule.
 - Awards are given during or after an event: a published or completed event whose first day
   has come. Drafts, postponed and cancelled events give none.
 - A recipient is an NGO, a person, or a person on behalf of an NGO.
@@ -17,8 +21,9 @@ The rules:
   or not; the pages offer "other NGOs of the county" for that, and the API asks for the flag.)
 - A presenter is one of the event's officials (their name and title are copied onto the
   award, so editing the programme later does not change a printed plaque) or a name and title.
-- ``awarded_on`` is a Jalali date typed by a person (or a ``date``); by default the event's
-  last day, or today if that is earlier. It may not be before the event nor after today.
+- ``awarded_on`` is a Jalali date typed by a person (or a ``date``: the API takes ISO
+  Gregorian dates only, as everywhere); by default the event's last day, or today if that is
+  earlier. It may not be before the event nor after today.
 - The same award (kind, title, NGO, person) twice at one event is refused (``duplicate``): a
   double-clicked form must not give everything twice. Revoke the first to give it again.
 - ``give_bulk`` is all or nothing.
