@@ -200,8 +200,12 @@ def _fa(n) -> str:
     return to_persian_digits(n)
 
 
+# Control characters read as spaces (PostgreSQL's text cannot even hold NUL); line breaks stay.
+CONTROLS = {c: " " for c in range(32) if c not in (10, 13)}
+
+
 def _text(value, name: str) -> str:
-    text = normalize_text(value)
+    text = normalize_text(str(value or "").translate(CONTROLS))
     if len(text) > LIMITS[name]:
         raise AwardError(AwardReason.too_long, label=FIELD_LABELS[name], max=_fa(LIMITS[name]))
     return text
@@ -209,7 +213,7 @@ def _text(value, name: str) -> str:
 
 def _citation(value) -> str:
     """Normalised like any text, but keeping its line breaks."""
-    lines = [normalize_text(line) for line in str(value or "").splitlines()]
+    lines = [normalize_text(line) for line in str(value or "").translate(CONTROLS).splitlines()]
     text = "\n".join(line for line in lines if line)
     if len(text) > LIMITS["citation"]:
         raise AwardError(AwardReason.too_long, label=FIELD_LABELS["citation"],
