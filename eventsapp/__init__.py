@@ -5,6 +5,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
+from . import static_files
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .requests import Request
 
@@ -56,11 +57,14 @@ def create_app(config: dict | None = None) -> Flask:
     init_api(app)
 
     from . import cli, errors, jalali
+    from .forms import error_count
 
     errors.register(app)
     jalali.register_template_filters(app)
+    app.add_template_filter(error_count, "error_count")
     cli.register(app)
     _security_headers(app)
+    static_files.init_static(app)
     return app
 
 
@@ -158,8 +162,6 @@ def _security_headers(app):
             # Pages of a signed-in user, API answers and exports carry national IDs and mobiles:
             # neither the browser's cache nor a proxy keeps them.
             response.headers["Cache-Control"] = "no-store"
-        if request.path.startswith("/static/vendor/fonts/"):
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
 
 

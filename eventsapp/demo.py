@@ -155,6 +155,7 @@ def _event_specs(t: date):
             topic="برنامه‌ریزی مشترک فعالیت‌های فصل",
             description="نشست ماهانهٔ دبیران سمن‌ها با کارشناسان دفتر امور اجتماعی؛ امروز برگزار می‌شود و پذیرش در ورودی باز است.",
             venue_name="سالن اجتماعات استانداری سمنان", venue_address="سمنان، میدان استانداری",
+            venue_location=(35.5769, 53.3953),
             province="سمنان", county="سمنان",
             days=[(t, time(9, 0), time(20, 0))],
             capacity=40, per_ngo_quota=3, audience=Audience.province, audience_province="سمنان",

@@ -1,6 +1,6 @@
 """Form pieces shared by every domain: Persian messages and normalised text fields."""
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectChoice, StringField
+from wtforms import FieldList, FormField, IntegerField, PasswordField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
@@ -155,3 +155,19 @@ class PersianTranslations:
 
 __all__ = ["BaseForm", "TextField", "choices", "JalaliDateField", "ClockField", "CountField", "PasswordField", "required", "input_required", "max_length",
            "optional"]
+
+
+def error_count(form) -> int:
+    """How many messages a form's fields hold, rows of its lists included (the banner says how
+    many to fix). Counted from the fields, which also hold what a route marked after validation."""
+    total = 0
+    for field in form:
+        if isinstance(field, FormField):
+            total += error_count(field.form)
+        elif isinstance(field, FieldList):
+            total += sum(error_count(entry.form) if isinstance(entry, FormField) else len(entry.errors)
+                         for entry in field.entries)
+            total += sum(1 for message in field.errors if isinstance(message, str))
+        else:
+            total += len(field.errors)
+    return total

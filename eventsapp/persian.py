@@ -6,6 +6,7 @@ which also ignore diacritics, hamza forms, case and ZWNJ-versus-space.
 """
 
 import re
+from functools import lru_cache
 import unicodedata
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
@@ -99,3 +100,51 @@ def search_key(s):
 def is_blank(s):
     """True for None and for text with nothing visible in it."""
     return normalize_text(s) == ""
+
+
+# --- alphabetical order ----------------------------------------------------------------------
+# Code-point order puts چ, ژ, ک, گ and پ after the Arabic letters and ی after everything; this is
+# the Persian alphabet's order, آ a letter before ا as dictionaries have it, with the Arabic forms and variants ranked as the Persian letter
+# they are read as (ي=ی, ك=ک, ة=ه, أ/إ=ا), and digits of every script ranked as one.
+PERSIAN_ALPHABET = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
+_VARIANTS = {"أ": "ا", "إ": "ا", "ٱ": "ا", "ي": "ی", "ى": "ی", "ك": "ک",
+             "ة": "ه", "ۀ": "ه", "ؤ": "و"}
+_RANK = {letter: 100 + 2 * i for i, letter in enumerate(PERSIAN_ALPHABET)}
+_RANK["ء"] = _RANK["ئ"] = _RANK["ا"] + 1  # hamza, alone or on its seat, right after alef (as ICU)
+
+
+def _rank(char: str) -> tuple[int, int]:
+    """(primary, secondary) weight of one character."""
+    if char == ZWNJ:
+        return (-1, 0)  # ignored: «مه‌ولات» sorts as «مهولات»
+    if char.isspace():
+        return (0, 0)
+    digit = _TO_LATIN_DIGIT.get(char)
+    if digit is not None:
+        return (10 + digit, 0)
+    base = _VARIANTS.get(char, char)
+    if base in _RANK:
+        return (_RANK[base], 0 if base == char else 1 + list(_VARIANTS).index(char))
+    if "a" <= char.lower() <= "z":
+        return (30 + ord(char.lower()) - ord("a"), char.isupper())
+    if char in "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0654\u0670":
+        return (-1, ord(char))  # diacritics: ignored in the first pass
+    return (1_000 + ord(char), 0)
+
+
+_TO_LATIN_DIGIT = {d: i for digits in ("0123456789", PERSIAN_DIGITS, ARABIC_INDIC_DIGITS)
+                   for i, d in enumerate(digits)}
+
+
+@lru_cache(maxsize=65536)
+def sort_key(text: str | None) -> tuple:
+    """A key that sorts Persian text alphabetically: letters first, then the variant forms
+    (ي after ی) only to break ties, like a dictionary."""
+    ranks = [_rank(c) for c in (text or "").strip()]
+    return (tuple(p for p, _ in ranks if p >= 0), tuple(s for _, s in ranks))
+
+
+def compare(a: str | None, b: str | None) -> int:
+    """-1, 0 or 1: the SQLite collation ``fa`` (PostgreSQL uses ICU's ``fa-IR-x-icu``)."""
+    key_a, key_b = sort_key(a), sort_key(b)
+    return (key_a > key_b) - (key_a < key_b)

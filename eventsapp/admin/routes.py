@@ -14,13 +14,14 @@ from ..paging import page_arg
 from ..persian import normalize_text, to_latin_digits
 from ..places import services as places
 from ..places.models import County, Province
+from ..dbtypes import persian_order
 from . import bp
 
 PAGE_SIZE = 50
 
 
 def _body_choices():
-    bodies = db.session.scalars(select(OrganizingBody).order_by(OrganizingBody.name))
+    bodies = db.session.scalars(select(OrganizingBody).order_by(persian_order(OrganizingBody.name)))
     return choices(((b.id, b.name) for b in bodies), blank="—")
 
 
@@ -157,7 +158,7 @@ def user_password(user_id):
 @bp.route("/admin/bodies")
 @role_required("admin")
 def bodies():
-    bodies = db.session.scalars(select(OrganizingBody).order_by(OrganizingBody.name)).all()
+    bodies = db.session.scalars(select(OrganizingBody).order_by(persian_order(OrganizingBody.name))).all()
     return render_template("admin/bodies.html", bodies=bodies)
 
 

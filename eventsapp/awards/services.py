@@ -50,10 +50,11 @@ from ..events.models import Event, EventStatus, Official
 from ..events.services import PUBLIC_STATUSES, can_manage, can_view
 from ..jalali import JalaliError, format_date, format_datetime, parse_date, today, utcnow
 from ..ngos.models import Ngo, NgoStatus
-from ..persian import normalize_text, to_latin_digits, to_persian_digits
+from ..persian import normalize_text, sort_key, to_latin_digits, to_persian_digits
 from ..refusals import Access, AccessRefusal, Refusal
 from ..registrations.models import Registration, RegStatus
 from .models import AWARD_KIND_LABELS, Award, AwardKind
+from ..dbtypes import persian_order
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_RE = re.compile(f"[{CODE_ALPHABET}]{{20}}")
@@ -313,7 +314,7 @@ def event_ngos(session, event: Event) -> list[EventNgo]:
     ids = set(registered) | set(attended)
     if not ids:
         return []
-    ngos = session.scalars(select(Ngo).where(Ngo.id.in_(ids)).order_by(Ngo.name, Ngo.id)).all()
+    ngos = session.scalars(select(Ngo).where(Ngo.id.in_(ids)).order_by(persian_order(Ngo.name), Ngo.id)).all()
     return [EventNgo(n, registered.get(n.id, 0), attended.get(n.id, 0)) for n in ngos]
 
 
@@ -328,7 +329,7 @@ def other_county_ngos(session, event: Event, exclude_ids=()) -> list[Ngo]:
     if county is None:
         return []
     query = (select(Ngo).where(Ngo.county_id == county.id, Ngo.status != NgoStatus.inactive)
-             .order_by(Ngo.name, Ngo.id).limit(MAX_OTHER_NGOS + len(exclude_ids)))
+             .order_by(persian_order(Ngo.name), Ngo.id).limit(MAX_OTHER_NGOS + len(exclude_ids)))
     return [n for n in session.scalars(query) if n.id not in set(exclude_ids)][:MAX_OTHER_NGOS]
 
 
@@ -619,7 +620,7 @@ def public_honours(session, event: Event) -> list[tuple[Ngo, list[Award]]]:
     by_ngo: dict[int, tuple[Ngo, list[Award]]] = {}
     for award in awards:
         by_ngo.setdefault(award.ngo_id, (award.ngo, []))[1].append(award)
-    return sorted(by_ngo.values(), key=lambda pair: pair[0].name)
+    return sorted(by_ngo.values(), key=lambda pair: sort_key(pair[0].name))
 
 
 def sees_all_of_ngo(user, ngo: Ngo) -> bool:

@@ -21,6 +21,7 @@ from ..registrations.models import RegStatus
 from ..registrations.services import by_ticket_code
 from . import bp, ical, services
 from .models import FeedKind
+from ..dbtypes import persian_order
 
 # Public files may sit in shared caches for a few minutes; secret ones are revalidated each time.
 PUBLIC_CACHE = "public, max-age=300"
@@ -190,7 +191,7 @@ def feeds():
     counties = []
     if f.province_id:
         counties = db.session.scalars(select(County).where(County.province_id == f.province_id)
-                                      .order_by(County.name)).all()
+                                      .order_by(persian_order(County.name))).all()
     occasions_url = absolute("calendars.occasions_feed")
     return render_template(
         "calendars/feeds.html", feeds=mine, filters=f, public_url=public_url,

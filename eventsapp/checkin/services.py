@@ -19,12 +19,13 @@ from ..events.models import Event, EventStatus
 from ..events.services import can_manage
 from ..ngos.models import Ngo
 from ..jalali import format_datetime, format_time, local_datetime, to_tehran, utcnow
-from ..persian import normalize_text, search_key, to_latin_digits
+from ..persian import normalize_text, search_key, sort_key, to_latin_digits
 from ..refusals import Refusal
 from ..registrations.models import ACTIVE, RegStatus, Registration
 from . import doordb
 from .doordb import DoorDb
 from .models import CheckIn, EventStaff, ScanLog, ScannerDevice, Verdict
+from ..dbtypes import persian_order
 
 BARE_CODE = re.compile(r"[A-Za-z0-9_-]{16,32}")
 CODE_IN_URL = re.compile(r"/t/([A-Za-z0-9_-]{16,32})(?:[/?#.]|$)")
@@ -388,7 +389,7 @@ def search_attendees(session, event: Event, q: str, limit: int = 20) -> list[Reg
         query = query.where((Registration.national_id.contains(term)) | (Registration.mobile.contains(term)))
     else:
         query = query.where(Registration.name_key.contains(search_key(term)))
-    return list(session.scalars(query.order_by(Registration.full_name).limit(limit)))
+    return list(session.scalars(query.order_by(persian_order(Registration.full_name)).limit(limit)))
 
 
 def live_counts(session, event: Event) -> dict:
@@ -418,7 +419,7 @@ def live_counts(session, event: Event) -> dict:
         "registered": confirmed,
         "days": [{"date": d.date.isoformat(), "checked_in": per_day.get(d.date, 0)} for d in event.days],
         "ngos": sorted(({"ngo_id": i, "name": names.get(i, ""), "registered": n, "checked_in": came.get(i, 0)}
-                        for i, n in registered.items()), key=lambda r: (-r["registered"], r["name"])),
+                        for i, n in registered.items()), key=lambda r: (-r["registered"], sort_key(r["name"]))),
         "gates": [{"gate": g or "—", "checked_in": n} for g, n in sorted(per_gate.items())],
         "quarters": [{"at": k, "checked_in": v} for k, v in sorted(quarters.items())],
     }

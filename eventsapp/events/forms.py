@@ -4,7 +4,7 @@ from datetime import time
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, FieldList, FormField, SelectField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, SelectField, TextAreaField, ValidationError
 
 from ..forms import (BaseForm, ClockField, CountField, JalaliDateField, TextField, choices,
                      max_length, optional, required)
@@ -14,7 +14,8 @@ from ..persian import to_latin_digits
 from ..places.models import County, Province
 from .models import (AUDIENCE_LABELS, KIND_LABELS, OFFICIAL_ROLE_LABELS, Audience, Event,
                      EventKind, Occasion, OfficialRole)
-from .services import DayInput, EventInput, OfficialInput
+from .services import DayInput, EventError, EventInput, OfficialInput, parse_location
+from ..dbtypes import persian_order
 
 
 def _int_or_none(value):
@@ -53,6 +54,7 @@ class EventForm(BaseForm):
     days = FieldList(FormField(DayForm), min_entries=1, max_entries=31)
     venue_name = TextField("محل برگزاری", [required(), max_length(200)])
     venue_address = TextField("نشانی", [optional(), max_length(400)])
+    venue_location = TextField("موقعیت روی نقشه", [optional(), max_length(500)])
     province_id = SelectField("استان", coerce=_int_or_none, validate_choice=False)
     county_id = SelectField("شهرستان", coerce=_int_or_none, validate_choice=False)
     capacity = CountField("ظرفیت کل (نفر)")
@@ -76,7 +78,7 @@ class EventForm(BaseForm):
         self.county_id.choices = choices(self._counties(session, self.province_id.data), blank="—")
         self.audience_county_id.choices = choices(
             self._counties(session, self.audience_province_id.data), blank="—")
-        occasions = session.scalars(select(Occasion).where(Occasion.active.is_(True)).order_by(Occasion.name))
+        occasions = session.scalars(select(Occasion).where(Occasion.active.is_(True)).order_by(persian_order(Occasion.name)))
         self.occasion_id.choices = choices(((o.id, o.name) for o in occasions), blank="بدون مناسبت")
         if bodies is not None:
             self.body_id.choices = choices(((b.id, b.name) for b in bodies), blank="—")
@@ -86,7 +88,13 @@ class EventForm(BaseForm):
         if not province_id:
             return []
         return [(c.id, c.name) for c in session.scalars(
-            select(County).where(County.province_id == province_id).order_by(County.name))]
+            select(County).where(County.province_id == province_id).order_by(persian_order(County.name)))]
+
+    def validate_venue_location(self, field):
+        try:
+            parse_location(field.data)
+        except EventError as refusal:
+            raise ValidationError(refusal.message) from None
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -110,6 +118,60 @@ class EventForm(BaseForm):
                 ok = False
         return ok
 
+    # A service rule's field (events.services.problems) → this form's field name.
+    SERVICE_FIELDS = {"title": "title", "capacity": "capacity", "per_ngo_quota": "per_ngo_quota",
+                      "venue.name": "venue_name", "venue.province": "province_id",
+                      "venue.county": "county_id", "registration_opens_at": "registration_opens_date",
+                      "registration_closes_at": "registration_closes_date",
+                      "audience_province": "audience_province_id",
+                      "audience_county": "audience_county_id", "invited_ngos": "invited"}
+
+    def mark(self, refusal) -> bool:
+        """Puts every rule the service found broken next to its field (an end before the start
+        on that day's row); False when one of them has no field here to go to."""
+        filled = [d.form for d in self.days if not d.form.is_blank()]
+        return self._mark(getattr(refusal, "problems", None) or [refusal], filled)
+
+    def check_rules(self, session, problems_of) -> None:
+        """When the form itself has errors: the service's rules too, on what did parse, so that
+        every error shows at once (a field that has an error already keeps just that one)."""
+        complete = [d.form for d in self.days if not d.form.is_blank()
+                    and None not in (d.form.date.data, d.form.start.data, d.form.end.data)]
+        try:
+            data, _ = self.to_input(session)
+        except ValueError:  # a select with a value the form has already refused
+            return
+        data.days = [DayInput(f.date.data, f.start.data, f.end.data) for f in complete]
+        self._mark(problems_of(data), complete, only_new=True)
+
+    def _mark(self, found, days, only_new=False) -> bool:
+        officials = [o.form for o in self.officials if (o.form.name.data or o.form.title.data)]
+        placed = True
+        for problem in found:
+            target = self._field_for(problem.details.get("field", ""), days, officials)
+            if target is None:
+                placed = False
+            elif not (only_new and target.errors):
+                target.errors = list(target.errors) + [problem.message]
+        return placed
+
+    def _field_for(self, path, filled, officials):
+        found = re.fullmatch(r"(days|officials)\[(\d+)\]\.(\w+)", path)
+        if found:
+            rows, index, name = found.groups()
+            rows = filled if rows == "days" else officials
+            return getattr(rows[int(index)], name, None) if int(index) < len(rows) else None
+        if path == "days":
+            return (filled[0] if filled else self.days[0].form).date
+        name = self.SERVICE_FIELDS.get(path)
+        return getattr(self, name) if name else None
+
+    def _location(self):
+        try:
+            return parse_location(self.venue_location.data)
+        except EventError:
+            return None  # refused by validate_venue_location already
+
     def invited_numbers(self) -> list[str]:
         return [n for n in re.split(r"[\s,،؛;]+", to_latin_digits(self.invited.data or "")) if n]
 
@@ -128,6 +190,7 @@ class EventForm(BaseForm):
             description=self.description.data or "",
             venue_name=self.venue_name.data or "",
             venue_address=self.venue_address.data or "",
+            venue_location=self._location(),
             province=session.get(Province, self.province_id.data) if self.province_id.data else None,
             county=session.get(County, self.county_id.data) if self.county_id.data else None,
             days=[DayInput(d.form.date.data, d.form.start.data, d.form.end.data)
@@ -161,6 +224,8 @@ class EventForm(BaseForm):
             "topic": event.topic, "description": event.description,
             "days": [{"date": d.date, "start": d.start_time, "end": d.end_time} for d in event.days],
             "venue_name": event.venue.name, "venue_address": event.venue.address,
+            "venue_location": (", ".join(f"{v:g}" for v in event.venue.location)
+                               if event.venue.location else ""),
             "province_id": event.venue.province_id, "county_id": event.venue.county_id,
             "capacity": event.capacity, "per_ngo_quota": event.per_ngo_quota,
             "registration_opens_date": opens.date() if opens else None,

@@ -1,6 +1,6 @@
 import enum
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Time,
+from sqlalchemy import (Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, Time,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -124,12 +124,28 @@ class Venue(db.Model):
     address: Mapped[str] = mapped_column(String(400), default="")
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
     county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"), index=True)
+    # Where it is on a map (WGS 84 degrees), when the organizer gave it.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
     province = relationship("Province")
     county = relationship("County")
 
     def __str__(self):
         return self.name
+
+    @property
+    def location(self) -> tuple[float, float] | None:
+        return None if self.latitude is None or self.longitude is None else (self.latitude, self.longitude)
+
+    def map_links(self) -> list[tuple[str, str]]:
+        """(name, address) of the venue on the maps people in Iran use: Neshan, Balad, OSM."""
+        if self.location is None:
+            return []
+        lat, lon = (f"{v:.6f}".rstrip("0").rstrip(".") for v in self.location)
+        return [("نشان", f"https://neshan.org/maps/@{lat},{lon},16z"),
+                ("بلد", f"https://balad.ir/location?latitude={lat}&longitude={lon}&zoom=16"),
+                ("اُپن‌استریت‌مپ", f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")]
 
 
 class Event(db.Model):

@@ -13,6 +13,7 @@ from ..places.models import County
 from . import bp, services
 from .forms import EventForm, OccasionForm, StatusForm
 from .models import KIND_LABELS, Event, EventKind, EventStatus, Occasion
+from ..dbtypes import persian_order
 
 PAGE_SIZE = 20
 
@@ -34,13 +35,13 @@ def _filter_context(f: services.EventFilter) -> dict:
     counties = []
     if f.province_id:
         counties = db.session.scalars(select(County).where(County.province_id == f.province_id)
-                                      .order_by(County.name)).all()
+                                      .order_by(persian_order(County.name))).all()
     return {
         "filters": f,
         "provinces": places.all_provinces(db.session),
         "counties": counties,
         "kinds": KIND_LABELS,
-        "occasions": db.session.scalars(select(Occasion).order_by(Occasion.name)).all(),
+        "occasions": db.session.scalars(select(Occasion).order_by(persian_order(Occasion.name))).all(),
         "county_map": places.counties_by_province(db.session),
     }
 
@@ -111,13 +112,21 @@ def organizer_home():
 
 def _bodies_for(user):
     if user.role == Role.admin:
-        return db.session.scalars(select(OrganizingBody).order_by(OrganizingBody.name)).all()
+        return db.session.scalars(select(OrganizingBody).order_by(persian_order(OrganizingBody.name))).all()
     return None
 
 
 def _render_form(form, event=None, status=200):
-    while len(form.days) < max(2, len([d for d in form.days if not d.form.is_blank()]) + 1):
-        form.days.append_entry()
+    """A form coming back after a refusal shows just the days that were filled in; a fresh one
+    (or an event's) has a spare empty day row, so that a second day can be added without
+    JavaScript."""
+    if request.method == "POST":
+        kept = [d for d in form.days if not d.form.is_blank()] or form.days.entries[:1]
+        form.days.entries = kept
+    else:
+        wanted = min(form.days.max_entries, max(2, len(form.days.entries) + 1))
+        while len(form.days) < wanted:
+            form.days.append_entry()
     return render_template("events/form.html", form=form, event=event,
                            county_map=places.counties_by_province(db.session)), status
 
@@ -137,6 +146,8 @@ def create():
         form.county_id.data = current_user.body.county_id
     form.fill_choices(db.session, places.all_provinces(db.session), bodies)
     if not form.validate_on_submit():
+        if request.method == "POST":
+            form.check_rules(db.session, services.problems)
         return _render_form(form, status=400 if request.method == "POST" else 200)
     body = current_user.body if bodies is None else db.session.get(OrganizingBody, form.body_id.data or 0)
     if body is None:
@@ -150,7 +161,8 @@ def create():
         event, conflicts = services.create_event(db.session, body, data, actor=current_user)
     except services.EventError as refusal:
         db.session.rollback()
-        flash(refusal.message, "error")
+        if not form.mark(refusal):
+            flash(refusal.message, "error")
         return _render_form(form, status=400)
     db.session.commit()
     flash("رویداد به صورت پیش‌نویس ذخیره شد. پس از بازبینی، آن را منتشر کنید.", "success")
@@ -175,6 +187,8 @@ def edit(event_id):
         flash(services.EventError(services.EventReason.not_editable, status=event.status.label).message, "error")
         return redirect(url_for(".detail", event_id=event.id))
     if not form.validate_on_submit():
+        if request.method == "POST":
+            form.check_rules(db.session, services.problems)
         return _render_form(form, event, status=400 if request.method == "POST" else 200)
     data, unknown = form.to_input(db.session)
     if unknown:
@@ -184,7 +198,8 @@ def edit(event_id):
         conflicts = services.update_event(db.session, event, data)
     except services.EventError as refusal:
         db.session.rollback()
-        flash(refusal.message, "error")
+        if not form.mark(refusal):
+            flash(refusal.message, "error")
         return _render_form(form, event, status=400)
     db.session.commit()
     flash("تغییرات ذخیره شد.", "success")

@@ -3,6 +3,7 @@
 Plain functions over model objects; they flush, never commit; the clock comes in as ``now``.
 """
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Role
 from ..jalali import (format_date, format_time, from_jalali, local_datetime, month_weeks,
                       to_jalali, to_utc, utcnow)
-from ..persian import normalize_text, search_key, to_persian_digits
+from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
 from ..refusals import Refusal
 from .models import (Audience, Event, EventDay, EventKind, EventStatus, Invitation, Occasion,
                      OccasionCalendar, Official, OfficialRole, Venue)
@@ -47,6 +48,7 @@ class EventReason(str, enum.Enum):
     occasion_name_required = "occasion_name_required"
     occasion_name_taken = "occasion_name_taken"
     occasion_date_invalid = "occasion_date_invalid"
+    location_invalid = "location_invalid"
 
 
 class EventError(Refusal):
@@ -72,6 +74,7 @@ class EventError(Refusal):
         EventReason.not_editable: "رویداد «{status}» را نمی‌توان ویرایش کرد.",
         EventReason.capacity_below_confirmed: "{confirmed} نفر ثبت‌نام قطعی دارند؛ ظرفیت را کمتر از این نمی‌توان کرد.",
         EventReason.invalid_transition: "رویدادِ «{current}» را نمی‌توان «{target}» کرد.",
+        EventReason.location_invalid: "موقعیت را به شکل «۳۵٫۷۰۱۲، ۵۱٫۳۹۱۸» (عرض و طول جغرافیایی) بنویسید یا پیوند مکان را از نشان، بلد یا نقشهٔ دیگری بچسبانید؛ نقطه باید در ایران باشد.",
         EventReason.reason_required: "علت را بنویسید تا به ثبت‌نام‌کنندگان گفته شود.",
         EventReason.not_started: "رویدادی را که هنوز آغاز نشده نمی‌توان «برگزار شده» ثبت کرد.",
         EventReason.occasion_name_required: "نام مناسبت را بنویسید.",
@@ -108,6 +111,7 @@ class EventInput:
     capacity: int
     county: object | None = None  # County
     venue_address: str = ""
+    venue_location: tuple[float, float] | None = None  # (latitude, longitude); None keeps it
     topic: str = ""
     description: str = ""
     per_ngo_quota: int | None = None
@@ -126,58 +130,74 @@ def _day_label(d: date) -> str:
     return format_date(d, "medium")
 
 
-def validate(data: EventInput) -> None:
-    """Every scheduling rule; raises EventError with the first one broken."""
+def problems(data: EventInput) -> list[EventError]:
+    """Every scheduling rule ``data`` breaks, in the form's order, each naming its field
+    (``title``, ``days[1].end``, ``officials[0].name``) so a form can mark them all at once."""
     data.title = normalize_text(data.title)
     data.venue_name = normalize_text(data.venue_name)
+    found: list[EventError] = []
+
+    def broken(reason, field, **details):
+        found.append(EventError(reason, field=field, **details))
+
     if not data.title:
-        raise EventError(EventReason.title_required)
+        broken(EventReason.title_required, "title")
     if not data.days:
-        raise EventError(EventReason.no_days)
+        broken(EventReason.no_days, "days")
     if len(data.days) > MAX_DAYS:
-        raise EventError(EventReason.too_many_days)
+        broken(EventReason.too_many_days, "days")
     seen: dict[date, DayInput] = {}
-    for day in sorted(data.days, key=lambda d: (d.date, d.start)):
+    for index, day in sorted(enumerate(data.days), key=lambda pair: (pair[1].date, pair[1].start)):
         if day.end <= day.start:
-            raise EventError(EventReason.end_before_start, day=_day_label(day.date))
-        if day.date in seen:
+            broken(EventReason.end_before_start, f"days[{index}].end", day=_day_label(day.date))
+        elif day.date in seen:
             other = seen[day.date]
             reason = (EventReason.overlapping_days if day.start < other.end
                       else EventReason.duplicate_day)
-            raise EventError(reason, day=_day_label(day.date))
-        seen[day.date] = day
+            broken(reason, f"days[{index}].date", day=_day_label(day.date))
+        seen.setdefault(day.date, day)
     if data.capacity is None or data.capacity < 1:
-        raise EventError(EventReason.capacity_below_one)
+        broken(EventReason.capacity_below_one, "capacity")
     if data.per_ngo_quota is not None:
         if data.per_ngo_quota < 1:
-            raise EventError(EventReason.quota_below_one)
-        if data.per_ngo_quota > data.capacity:
-            raise EventError(EventReason.quota_above_capacity)
+            broken(EventReason.quota_below_one, "per_ngo_quota")
+        elif data.capacity is not None and data.per_ngo_quota > data.capacity:
+            broken(EventReason.quota_above_capacity, "per_ngo_quota")
     if not data.venue_name:
-        raise EventError(EventReason.venue_required)
+        broken(EventReason.venue_required, "venue.name")
     if data.province is None:
-        raise EventError(EventReason.province_required)
-    if data.county is not None and data.county.province_id != data.province.id:
-        raise EventError(EventReason.county_mismatch)
-    first = min(data.days, key=lambda d: (d.date, d.start))
-    starts_at = local_datetime(first.date, first.start)
-    if data.registration_closes_at is not None and data.registration_closes_at > starts_at:
-        raise EventError(EventReason.closes_after_start,
-                         start=f"{_day_label(first.date)}، ساعت {format_time(first.start)}")
-    if (data.registration_opens_at is not None
-            and data.registration_opens_at >= (data.registration_closes_at or starts_at)):
-        raise EventError(EventReason.opens_after_closes)
+        broken(EventReason.province_required, "venue.province")
+    elif data.county is not None and data.county.province_id != data.province.id:
+        broken(EventReason.county_mismatch, "venue.county")
+    if data.days:
+        first = min(data.days, key=lambda d: (d.date, d.start))
+        starts_at = local_datetime(first.date, first.start)
+        if data.registration_closes_at is not None and data.registration_closes_at > starts_at:
+            broken(EventReason.closes_after_start, "registration_closes_at",
+                   start=f"{_day_label(first.date)}، ساعت {format_time(first.start)}")
+        elif (data.registration_opens_at is not None
+                and data.registration_opens_at >= (data.registration_closes_at or starts_at)):
+            broken(EventReason.opens_after_closes, "registration_opens_at")
     if data.audience == Audience.province and data.audience_province is None:
-        raise EventError(EventReason.audience_province_required)
+        broken(EventReason.audience_province_required, "audience_province")
     if data.audience == Audience.county and data.audience_county is None:
-        raise EventError(EventReason.audience_county_required)
+        broken(EventReason.audience_county_required, "audience_county")
     if data.audience == Audience.invited and not data.invited_ngos:
-        raise EventError(EventReason.invited_required)
-    for official in data.officials:
+        broken(EventReason.invited_required, "invited_ngos")
+    for index, official in enumerate(data.officials):
         official.name = normalize_text(official.name)
         official.title = normalize_text(official.title)
         if not official.name:
-            raise EventError(EventReason.official_name_required)
+            broken(EventReason.official_name_required, f"officials[{index}].name")
+    return found
+
+
+def validate(data: EventInput) -> None:
+    """Every scheduling rule; raises the first one broken, carrying all of them (``.problems``)."""
+    found = problems(data)
+    if found:
+        found[0].problems = found
+        raise found[0]
 
 
 # --- venues --------------------------------------------------------------------------------
@@ -194,6 +214,29 @@ def find_or_create_venue(session, name, address, province, county) -> Venue:
     if address:
         venue.address = normalize_text(address)
     return venue
+
+
+# Iran and its waters, with a margin: a point outside is a typo (latitude and longitude swapped).
+IRAN_BOUNDS = ((24.0, 40.5), (43.5, 63.5))
+
+
+def parse_location(text: str | None) -> tuple[float, float] | None:
+    """A point typed as «۳۵٫۷۰۱, ۵۱٫۳۹» (any digits, either decimal mark) or pasted as a map link
+    from Neshan, Balad, OpenStreetMap or Google Maps. None for blank; EventError when it is not a
+    point in Iran."""
+    text = to_latin_digits(text or "").replace("٫", ".").strip()
+    if not text:
+        return None
+    numbers = re.findall(r"-?\d{1,3}\.\d+", text)
+    if "mlat=" in text or "latitude=" in text or "@" in text or len(numbers) == 2:
+        pairs = [(float(a), float(b)) for a, b in zip(numbers, numbers[1:])]
+    else:
+        pairs = []
+    for lat, lon in pairs:
+        (lat_min, lat_max), (lon_min, lon_max) = IRAN_BOUNDS
+        if lat_min <= lat <= lat_max and lon_min <= lon <= lon_max:
+            return round(lat, 6), round(lon, 6)
+    raise EventError(EventReason.location_invalid, field="venue.location")
 
 
 @dataclass
@@ -248,6 +291,8 @@ def _apply_days(event: Event, days: list[DayInput]) -> bool:
 def _apply(session, event: Event, data: EventInput) -> tuple[bool, bool]:
     venue = find_or_create_venue(session, data.venue_name, data.venue_address, data.province,
                                  data.county)
+    if data.venue_location is not None:
+        venue.latitude, venue.longitude = data.venue_location
     venue_changed = event.venue is not None and event.venue is not venue
     event.venue = venue
     days_changed = _apply_days(event, data.days)
@@ -305,7 +350,7 @@ def update_event(session, event: Event, data: EventInput, *, now=None):
     validate(data)
     if data.capacity < event.confirmed_count:
         raise EventError(EventReason.capacity_below_confirmed,
-                         confirmed=to_persian_digits(event.confirmed_count))
+                         confirmed=to_persian_digits(event.confirmed_count), field="capacity")
     now = now or utcnow()
     with session.no_autoflush:
         days_changed, venue_changed = _apply(session, event, data)

@@ -21,6 +21,7 @@ from . import bp, importer, services
 from .forms import ClaimForm, ContactForm, ImportForm, NgoForm, RejectForm, SecretaryForm
 from .models import (CAPACITY_LEVELS, FIELD_LABELS, NGO_STATUS_LABELS, ActivityField, ClaimStatus,
                      Ngo, NgoStatus, SecretaryClaim)
+from ..dbtypes import persian_order
 
 PAGE_SIZE = 30
 PREVIEW_ROWS = 20
@@ -36,7 +37,7 @@ def _counties_of(province_id):
     if not province_id:
         return []
     return db.session.scalars(select(County).where(County.province_id == province_id)
-                              .order_by(County.name)).all()
+                              .order_by(persian_order(County.name))).all()
 
 
 # --- the registry ------------------------------------------------------------------------------

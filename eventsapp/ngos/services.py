@@ -18,6 +18,7 @@ from ..persian import format_number as _fa
 from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
 from ..refusals import Refusal
 from .models import ActivityField, ClaimStatus, Ngo, NgoStatus, SecretaryClaim
+from ..dbtypes import persian_order
 
 NAME_MAX = 250
 REGISTRATION_MAX = 30
@@ -281,7 +282,7 @@ def search_ngos(q: str = "", province_id=None, county_id=None, field=None, statu
         query = query.where(Ngo.status == NgoStatus(status))
     if is_charity is not None:
         query = query.where(Ngo.is_charity.is_(bool(is_charity)))
-    return query.order_by(*order, Ngo.name_key, Ngo.id)
+    return query.order_by(*order, persian_order(Ngo.name), Ngo.id)
 
 
 def find_by_registration_no(session, value) -> Ngo | None:

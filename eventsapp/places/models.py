@@ -2,6 +2,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..dbtypes import persian_order
 
 
 class Province(db.Model):
@@ -13,7 +14,7 @@ class Province(db.Model):
     name_en: Mapped[str] = mapped_column(String(80), default="")
 
     counties: Mapped[list["County"]] = relationship(
-        back_populates="province", order_by="County.name"
+        back_populates="province", order_by=lambda: persian_order(County.name)
     )
 
     def __str__(self):

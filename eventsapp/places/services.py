@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..persian import normalize_text
 from .models import County, Province
+from ..dbtypes import persian_order
 
 DATA_FILE = Path(__file__).with_name("data") / "divisions.json"
 
@@ -67,12 +68,12 @@ def find_county(session, value, province: Province | None = None) -> County | No
 
 
 def all_provinces(session) -> list[Province]:
-    return list(session.scalars(select(Province).order_by(Province.name)))
+    return list(session.scalars(select(Province).order_by(persian_order(Province.name))))
 
 
 def counties_by_province(session) -> dict[int, list[dict]]:
     """For the province → county select boxes: {province_id: [{id, name}]}."""
     out: dict[int, list[dict]] = {}
-    for c in session.scalars(select(County).order_by(County.name)):
+    for c in session.scalars(select(County).order_by(persian_order(County.name))):
         out.setdefault(c.province_id, []).append({"id": c.id, "name": c.name})
     return out

@@ -16,6 +16,7 @@ from ..persian import to_persian_digits
 from . import bp, exports, services
 from .forms import RegisterForm, RejectForm
 from .models import RegStatus, Registration
+from ..dbtypes import persian_order
 
 PAGE_SIZE = 50
 
@@ -162,7 +163,7 @@ def event_registrations(event_id):
                        per_page=PAGE_SIZE, error_out=False)
     counts = services.status_counts(db.session, event)
     ngo_ids = db.session.scalars(select(Registration.ngo_id).where(Registration.event_id == event.id).distinct())
-    ngos = db.session.scalars(select(Ngo).where(Ngo.id.in_(list(ngo_ids))).order_by(Ngo.name)).all()
+    ngos = db.session.scalars(select(Ngo).where(Ngo.id.in_(list(ngo_ids))).order_by(persian_order(Ngo.name))).all()
     return render_template("registrations/event_registrations.html", event=event, page=page,
                            counts=counts, filters=f, ngos=ngos, form=RejectForm(),
                            can_fill=event.confirmed_count < event.capacity and counts[RegStatus.waitlisted] > 0)

@@ -19,6 +19,7 @@ from ..events.models import Event, EventStatus, Venue
 from ..extensions import db
 from ..ngos.models import Ngo
 from ..paging import page_arg
+from ..dbtypes import persian_order
 from ..persian import to_persian_digits
 from . import bp, qr, services
 from .models import RegStatus, Registration
@@ -185,7 +186,7 @@ def tickets_print(event_id):
     query = (select(Registration)
              .where(Registration.event_id == event.id, Registration.status == RegStatus.confirmed)
              .options(selectinload(Registration.ngo))
-             .order_by(Registration.ngo_id, Registration.name_key, Registration.id))
+             .order_by(Registration.ngo_id, persian_order(Registration.full_name), Registration.id))
     if ngo is not None:
         query = query.where(Registration.ngo_id == ngo.id)
     page = db.paginate(query, page=page_arg(),

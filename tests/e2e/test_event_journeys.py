@@ -282,12 +282,14 @@ def test_bad_input_is_refused_in_persian_and_saves_nothing(page, semnan_organize
     open_new_event_form(page)
     assert event_count(db) == 0
 
-    # 1. The end of the day before its start: the service's rule, told in the flash.
+    # 1. The end of the day before its start: the service's rule, on that day's row.
     fill_basic_event(page, "کارگاه با ساعت وارونه")
     fill_day(page, day_rows(page).nth(0), day, "۱۶", "۹:۳۰")
     assert save_form(page).status == 400
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(day_rows(page).nth(0)).to_contain_text(
         f"در روز {fa(10)} {MONTHS[jm - 1]} {fa(jy)}، ساعت پایان باید پس از ساعت آغاز باشد.")
+    expect(page.get_by_role("alert")).to_contain_text("۱ خطا در فرم هست")
+    expect(day_rows(page)).to_have_count(1)  # no extra empty row when the form comes back
     expect(page.get_by_role("heading", level=1)).to_have_text("رویداد تازه")
     # What was typed is still there to correct.
     expect(page.get_by_label("عنوان", exact=True)).to_have_value("کارگاه با ساعت وارونه")
@@ -297,7 +299,7 @@ def test_bad_input_is_refused_in_persian_and_saves_nothing(page, semnan_organize
     # 2. A date that does not exist: 1404 is not a leap year, so Esfand has 29 days.
     fill_day(page, day_rows(page).nth(0), "۱۴۰۴/۱۲/۳۰", "۹:۳۰", "۱۶")
     assert save_form(page).status == 400
-    expect(page.get_by_role("alert")).to_have_text("لطفاً خطاهای فرم را برطرف کنید.")
+    expect(page.get_by_role("alert")).to_have_text("۱ خطا در فرم هست؛ هر کدام کنار خانهٔ خودش آمده است.")
     date_field = day_rows(page).nth(0).get_by_label("تاریخ", exact=True)
     expect(date_field).to_have_attribute("aria-invalid", "true")
     error = page.locator("#days-0-date-error")
@@ -310,7 +312,7 @@ def test_bad_input_is_refused_in_persian_and_saves_nothing(page, semnan_organize
     page.get_by_label("ظرفیت کل (نفر)", exact=True).fill("20")
     page.get_by_label("سهم هر سمن (نفر)", exact=True).fill("25")
     assert save_form(page).status == 400
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.locator("#per_ngo_quota-error")).to_have_text(
         "سهم هر سمن نمی‌تواند از ظرفیت کل رویداد بیشتر باشد.")
     expect(page.locator("#days-0-date-error")).to_have_count(0)
     shoot(page, "form_refused")

@@ -333,7 +333,8 @@ def test_secretary_prints_only_their_own_ngos_tickets(client, sheet):
         assert response.status_code == 200
         html = response.get_data(as_text=True)
         assert names_in(html) == {"نرگس اول", "نادر دوم"}
-        assert html.count('<section class="print-page">') == 2 and html.count("<svg") == 2
+        assert html.count('<article class="ticket ticket-stub">') == 2 and html.count("<svg") == 2
+        assert html.count('<section class="print-page sheet-page">') == 1  # four to a page
         assert "<nav" not in html
 
 
@@ -376,8 +377,11 @@ def test_others_may_not_print_the_sheet(client, sheet, make_user, make_body):
     assert client.get("/events/999999/tickets/print").status_code == 404
 
 
-def test_sheet_css_puts_each_ticket_on_its_own_page(client):
+def test_sheet_css_puts_four_tickets_on_each_page(client):
     css = static_text(client, "/static/css/ticket.css")
-    rule = re.search(r"\.print-page \{[^}]*\}", css[css.index("@media print"):]).group(0)
+    printed = css[css.index("@media print"):]
+    rule = re.search(r"\.print-page \{[^}]*\}", printed).group(0)
     assert "break-after: page" in rule
+    grid = re.search(r"\.sheet-page \{[^}]*\}", printed).group(0)
+    assert "grid-template-columns: 1fr 1fr" in grid and "grid-template-rows: 1fr 1fr" in grid
 
