@@ -8,7 +8,7 @@ domains' pages show awards from an event or NGO object alone: ``event_awards_pan
 """
 from types import SimpleNamespace
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -19,9 +19,10 @@ from ..events.models import Event
 from ..extensions import begin_write, db, limiter
 from ..ngos.models import Ngo
 from ..persian import to_persian_digits
-from ..registrations.qr import public_base, qr_svg_markup
+from ..registrations.qr import qr_svg_markup
 from . import bp, services
 from .forms import AwardForm, BulkAwardForm, CertificatesForm, RevokeForm, VisibilityForm
+from .links import verify_url
 from .models import AWARD_KIND_LABELS, Award, AwardKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,16 +33,7 @@ def _fa(n) -> str:
 
 
 def _managed(event_id) -> Event:
-    event = db.get_or_404(Event, event_id)
-    if not events.can_manage(current_user, event):
-        abort(403 if events.can_view(current_user, event) else 404)
-    return event
-
-
-def verify_url(code: str) -> str:
-    """The verification page's absolute URL: PUBLIC_BASE_URL when set, else the host asked."""
-    base = public_base(current_app.config.get("PUBLIC_BASE_URL"), request.host_url)
-    return base + url_for("awards.verify", code=code)
+    return services.managed_event(db.session, current_user, event_id)
 
 
 def _safe_next(default: str) -> str:
@@ -100,7 +92,9 @@ def manage(event_id):
 def _refused(event, refusal: services.AwardError, **posted):
     db.session.rollback()
     flash(refusal.message, "error")
-    return _page(db.session.get(Event, event.id), status=refusal.status, **posted)
+    # A refused form is shown again with 400 (the API answers 422 for the same rules).
+    status = 400 if refusal.status == 422 else refusal.status
+    return _page(db.session.get(Event, event.id), status=status, **posted)
 
 
 def _after_giving(event, given: services.Given, what: str):
@@ -214,8 +208,7 @@ def visibility(event_id):
 @bp.route("/awards/<id:award_id>/revoke", methods=["POST"])
 @role_required("organizer", "admin")
 def revoke(award_id):
-    award = db.get_or_404(Award, award_id)
-    _managed(award.event_id)
+    award = services.award_for(db.session, current_user, award_id)
     form = RevokeForm()
     back = _safe_next(url_for(".manage", event_id=award.event_id) + f"#award-{award.id}")
     if not form.validate_on_submit():
@@ -282,9 +275,7 @@ def print_event(event_id):
 @bp.route("/awards/<id:award_id>/print")
 @role_required("organizer", "admin", "secretary")
 def print_one(award_id):
-    award = db.get_or_404(Award, award_id)
-    if not services.can_print(current_user, award):
-        abort(404)
+    award = services.award_for(db.session, current_user, award_id, to="print")
     back = (url_for(".manage", event_id=award.event_id) if events.can_manage(current_user, award.event)
             else url_for("accounts.home"))
     return render_template("awards/certificates_print.html", event=award.event,

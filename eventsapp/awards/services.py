@@ -6,7 +6,11 @@ A refusal is an ``AwardError`` carrying an ``AwardReason`` and a Persian message
 The rules:
 
 - Only those who manage an event (its body's organizers, admins) give or revoke its awards;
-  ``actor=None`` is the system itself (demo data, scripts) and is not checked.
+  ``actor=None`` is the system itself (demo data, scripts) and is not checked. Pages and API
+  load and authorise with ``managed_event`` and ``award_for`` (``AccessRefusal``: 404 for
+  what the caller may not see, 403 for what they see but do not manage).
+- A refusal of a well-formed request is 409 when it conflicts with the event's or the award's
+  state (not held yet, duplicate, already revoked) and 422 for any other rule.
 - Awards are given during or after an event: a published or completed event whose first day
   has come. Drafts, postponed and cancelled events give none.
 - A recipient is an NGO, a person, or a person on behalf of an NGO.
@@ -17,8 +21,9 @@ The rules:
   or not; the pages offer "other NGOs of the county" for that, and the API asks for the flag.)
 - A presenter is one of the event's officials (their name and title are copied onto the
   award, so editing the programme later does not change a printed plaque) or a name and title.
-- ``awarded_on`` is a Jalali date typed by a person (or a ``date``); by default the event's
-  last day, or today if that is earlier. It may not be before the event nor after today.
+- ``awarded_on`` is a Jalali date typed by a person (or a ``date``: the API takes ISO
+  Gregorian dates only, as everywhere); by default the event's last day, or today if that is
+  earlier. It may not be before the event nor after today.
 - The same award (kind, title, NGO, person) twice at one event is refused (``duplicate``): a
   double-clicked form must not give everything twice. Revoke the first to give it again.
 - ``give_bulk`` is all or nothing.
@@ -44,11 +49,11 @@ from ..audit import services as audit
 from ..audit.models import Action
 from ..checkin.models import CheckIn
 from ..events.models import Event, EventStatus, Official
-from ..events.services import PUBLIC_STATUSES, can_manage
+from ..events.services import PUBLIC_STATUSES, can_manage, can_view
 from ..jalali import JalaliError, format_date, format_datetime, parse_date, today, utcnow
 from ..ngos.models import Ngo, NgoStatus
 from ..persian import clean_text, normalize_text, sort_key, to_latin_digits, to_persian_digits
-from ..refusals import Refusal
+from ..refusals import Access, AccessRefusal, Refusal
 from ..registrations.models import Registration, RegStatus
 from .models import AWARD_KIND_LABELS, Award, AwardKind
 from ..dbtypes import persian_order
@@ -57,6 +62,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_RE = re.compile(f"[{CODE_ALPHABET}]{{20}}")
 HELD_STATUSES = (EventStatus.published, EventStatus.completed)
 MAX_OTHER_NGOS = 500
+MAX_BULK = 500  # NGOs given one award at once
 
 LIMITS = {
     "recipient_name": 150,
@@ -85,6 +91,7 @@ class AwardReason(str, enum.Enum):
     invalid_kind = "invalid_kind"
     no_recipient = "no_recipient"
     no_ngos = "no_ngos"
+    unknown_ngo = "unknown_ngo"
     ngo_not_at_event = "ngo_not_at_event"
     official_not_of_event = "official_not_of_event"
     invalid_date = "invalid_date"
@@ -105,6 +112,7 @@ class AwardError(Refusal):
         AwardReason.invalid_kind: "نوع لوح یا گواهی را از میان گزینه‌ها انتخاب کنید.",
         AwardReason.no_recipient: "گیرنده را مشخص کنید: یک سمن، نام یک شخص، یا هر دو.",
         AwardReason.no_ngos: "دست‌کم یک سمن را انتخاب کنید.",
+        AwardReason.unknown_ngo: "سمنی با این شناسه‌ها پیدا نشد: {shown}",
         AwardReason.ngo_not_at_event: "این سمن‌ها در این رویداد ثبت‌نام قطعی نداشته‌اند: {names}. قدردانی از سمنی که در رویداد نبوده باید آگاهانه انتخاب شود.",
         AwardReason.official_not_of_event: "اهداکنندهٔ انتخاب‌شده از مقامات این رویداد نیست.",
         AwardReason.invalid_date: "تاریخ اهدا درست نیست: {detail}",
@@ -116,24 +124,65 @@ class AwardError(Refusal):
         AwardReason.reason_required: "علت ابطال را بنویسید؛ همراه با نام شما در پرونده می‌ماند.",
         AwardReason.already_revoked: "این مورد پیش‌تر، {when}، باطل شده است.",
     }
+    # A conflict with the event's or the award's state is 409; any other rule 422.
     statuses = {
         AwardReason.not_allowed: 403,
+        AwardReason.event_not_held: 409,
+        AwardReason.event_not_started: 409,
         AwardReason.duplicate: 409,
         AwardReason.already_revoked: 409,
     }
 
     @property
     def status(self) -> int:
-        return self.statuses.get(self.reason, 400)
+        return self.statuses.get(self.reason, 422)
+
+
+# --- loading and authorising (pages and API) -----------------------------------------------
+
+def managed_event(session, user, event_id: int) -> Event:
+    """An event whose awards ``user`` manages: 404 when they may not see the event, 403 when
+    they see it but do not manage it."""
+    event = session.get(Event, event_id)
+    if event is None or not can_view(user, event):
+        raise AccessRefusal(Access.not_found, "رویداد پیدا نشد.")
+    if not can_manage(user, event):
+        raise AccessRefusal(Access.forbidden, "فقط برگزارکنندگان این رویداد به لوح‌ها و گواهی‌های آن دسترسی دارند.")
+    return event
+
+
+def award_for(session, user, award_id: int, *, to: str = "manage") -> Award:
+    """An award ``user`` may manage (revoke) or, ``to="print"``, print: its event's managers,
+    and the secretaries of the NGO it was given to. 404 for an award of an event they may not
+    see, and for one they may not print; 403 for one they see but do not manage."""
+    award = session.get(Award, award_id)
+    if award is not None and to == "print" and can_print(user, award):
+        return award
+    if award is None or to == "print" or not can_view(user, award.event):
+        raise AccessRefusal(Access.not_found, "لوح یا گواهی پیدا نشد.")
+    managed_event(session, user, award.event_id)
+    return award
+
+
+def find_ngos(session, ids) -> list[Ngo]:
+    """The NGOs with these ids, in the order given (once each); refuses ids that exist nowhere."""
+    ids = list(dict.fromkeys(ids))
+    found = {n.id: n for n in session.scalars(select(Ngo).where(Ngo.id.in_(ids)))}
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise AwardError(AwardReason.unknown_ngo, shown="، ".join(_fa(i) for i in unknown),
+                         unknown=",".join(map(str, unknown)))
+    return [found[i] for i in ids]
 
 
 # --- input ---------------------------------------------------------------------------------
 
 @dataclass
 class Presenter:
-    """Who presents an award: one of the event's officials, or a name and a title."""
+    """Who presents an award: one of the event's officials (or its id), or a name and a title."""
 
     official: Official | None = None
+    official_id: int | None = None
     name: str = ""
     title: str = ""
 
@@ -154,8 +203,12 @@ def _fa(n) -> str:
     return to_persian_digits(n)
 
 
+# Control characters read as spaces (PostgreSQL's text cannot even hold NUL); line breaks stay.
+CONTROLS = {c: " " for c in range(32) if c not in (10, 13)}
+
+
 def _text(value, name: str) -> str:
-    text = clean_text(value)
+    text = clean_text(str(value or "").translate(CONTROLS))
     if len(text) > LIMITS[name]:
         raise AwardError(AwardReason.too_long, label=FIELD_LABELS[name], max=_fa(LIMITS[name]))
     return text
@@ -163,7 +216,7 @@ def _text(value, name: str) -> str:
 
 def _citation(value) -> str:
     """Normalised like any text, but keeping its line breaks."""
-    lines = [clean_text(line) for line in str(value or "").splitlines()]
+    lines = [clean_text(line) for line in str(value or "").translate(CONTROLS).splitlines()]
     text = "\n".join(line for line in lines if line)
     if len(text) > LIMITS["citation"]:
         raise AwardError(AwardReason.too_long, label=FIELD_LABELS["citation"],
@@ -227,6 +280,10 @@ def _presenter(event: Event, presented_by) -> tuple[int | None, str, str]:
     elif isinstance(presented_by, str):
         presented_by = Presenter(name=presented_by)
     official = presented_by.official
+    if presented_by.official_id is not None:
+        official = next((o for o in event.officials if o.id == presented_by.official_id), None)
+        if official is None:
+            raise AwardError(AwardReason.official_not_of_event)
     if official is not None:
         if official.event_id != event.id:
             raise AwardError(AwardReason.official_not_of_event)
@@ -351,10 +408,13 @@ def _give(session, event: Event, recipients, *, kind, title, citation, presented
 
 
 def give_award(session, event: Event, *, kind=AwardKind.plaque, ngo: Ngo | None = None,
-               recipient_name: str = "", recipient_title: str = "", title: str = "",
-               citation: str = "", presented_by=None, awarded_on=None, actor=None, now=None,
-               allow_other_ngos: bool = False) -> Given:
-    """One award to an NGO, a person, or a person on behalf of an NGO."""
+               ngo_id: int | None = None, recipient_name: str = "", recipient_title: str = "",
+               title: str = "", citation: str = "", presented_by=None, awarded_on=None,
+               actor=None, now=None, allow_other_ngos: bool = False) -> Given:
+    """One award to an NGO (or ``ngo_id``: ``unknown_ngo`` when none has it), a person, or a
+    person on behalf of an NGO."""
+    if ngo is None and ngo_id is not None:
+        ngo = find_ngos(session, [ngo_id])[0]
     name = _text(recipient_name, "recipient_name")
     recipient_title = _text(recipient_title, "recipient_title")
     if ngo is None and not name:
