@@ -63,17 +63,19 @@ def http_error_response(exc_or_status):
     return body, status
 
 
-# Until every domain's API is on schemas (issue 10): the hand-read JSON body.
-def json_body() -> dict:
-    from flask import request
+def errors(described: dict):
+    """Documents the error statuses an endpoint answers besides the token's 401/403, each with
+    its meaning and the error body ({status: meaning}); no wrapper per status at run time."""
+    from . import bp
 
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", "بدنهٔ درخواست باید یک شیء JSON باشد.")
-    return data
+    def decorate(view):
+        for status, text in described.items():
+            view._apidoc = bp.alt_response(status, schema=ErrorSchema, description=text)(view)._apidoc
+        return view
+    return decorate
 
 
-def optional_json_body() -> dict:
-    from flask import request
-
-    return json_body() if request.get_data(cache=True) else {}
+def answers(meanings: dict, *statuses, **descriptions):
+    """``errors`` for the ``statuses`` a module describes once (``meanings``), ``s404=…`` for
+    an endpoint's own wording."""
+    return errors({s: descriptions.get(f"s{s}", meanings[s]) for s in statuses})

@@ -13,16 +13,13 @@ import re
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate
 
-from ..jalali import MAX_YEAR, MIN_YEAR, JalaliError, gregorian_from_any, iso_instant, parse_time, to_utc
+from ..jalali import MAX_YEAR, MIN_YEAR, iso_instant, local_datetime, parse_time, to_utc
 from ..persian import to_latin_digits, to_persian_digits
 
 MAX_ID = 2**31 - 1  # ids beyond the database's integer exist nowhere
 MAX_COUNT = 1_000_000  # capacities, quotas and other counts
 MAX_PAGE = 100_000
 MAX_PER_PAGE = 100
-# Gregorian years whose Jalali year lies within what jalali.py accepts.
-MIN_GREGORIAN_YEAR, MAX_GREGORIAN_YEAR = MIN_YEAR + 622, MAX_YEAR + 620
-
 # reason → (error enum in the answer, Persian sentence). {label} is the field's label.
 REASONS = {
     "missing": ("invalid", "{label} را بفرستید."),
@@ -41,7 +38,6 @@ REASONS = {
     "too_few": ("invalid", "{label} دست‌کم {min} مورد باید داشته باشد."),
     "reference": ("invalid", "{label} را با نام یا شناسه بفرستید."),
     "invalid_date": ("invalid_date", "تاریخ میلادی را به شکل ۲۰۱۹-۰۸-۱۴ وارد کنید."),
-    "date_year": ("invalid_date", "سال {year} پذیرفته نیست؛ تاریخ میلادی باید میان سال‌های {min} و {max} باشد."),
     "invalid_time": ("invalid_time", "{label} را به شکل ۰۹:۳۰ بفرستید."),
     "invalid_instant": ("invalid_date", "{label} را به شکل ISO 8601 بفرستید، مانند 2019-08-01T09:00:00+04:30 "
                                         "(بدون اختلاف ساعت، به وقت تهران خوانده می‌شود)."),
@@ -129,27 +125,57 @@ class Schema(ma.Schema):
 _COMMON = {"required": reason("missing"), "null": reason("null")}
 
 
-class Text(fields.String):
-    """A string of at most ``max`` characters (counted without surrounding spaces)."""
+# What the document says of a field is what the field checks: a pattern it documents it also
+# matches, so that input valid by the document is never a 400.
+# Gregorian years whose Jalali year lies within what jalali.py accepts (a test keeps them together).
+MIN_GREGORIAN_YEAR, MAX_GREGORIAN_YEAR = MIN_YEAR + 622, MAX_YEAR + 620
+YEARS = "(192[2-9]|19[3-9][0-9]|20[0-9]{2}|21[01][0-9]|2120)"
+# JSON Schema's \s (ECMA-262): a text is blank when it has nothing but these.
+SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 
-    default_error_messages = {**_COMMON, "invalid": reason("text"), "invalid_utf8": reason("text")}
+
+class Patterned:
+    """A field that checks the pattern it documents (a digit of another script, a year outside
+    the Jalali calendar here or an hour 25 are outside it)."""
+
+    pattern = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.metadata["pattern"] = self.pattern
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.search(self.pattern, value):
+            raise self.make_error(self.mismatch(value))
+        return super()._deserialize(value, attr, data, **kwargs)
+
+    def mismatch(self, value) -> str:
+        return "invalid"
+
+
+class Text(Patterned, fields.String):
+    """A string of at most ``max`` characters, never with NUL (PostgreSQL's text cannot hold
+    it); with ``blank=False`` not only JSON Schema's white space."""
+
+    default_error_messages = {**_COMMON, "invalid": reason("text"), "invalid_utf8": reason("text"),
+                              "blank": reason("blank")}
 
     def __init__(self, max: int | None = None, *, blank: bool = True, **kwargs):
-        validators = list(kwargs.pop("validate", []) or [])
-        self.max_length, self.blank = max, blank
-        super().__init__(validate=validators, **kwargs)
+        self.max_length = max
+        self.pattern = "^[^\x00]*$" if blank else f"^[^\x00]*[^\x00{SPACE}][^\x00]*$"
+        super().__init__(**kwargs)
         if max is not None:
             self.metadata.setdefault("maxLength", max)
         if not blank:
             self.metadata.setdefault("minLength", 1)
-            self.metadata.setdefault("pattern", r"\S")
+
+    def mismatch(self, value) -> str:
+        return "invalid" if not isinstance(value, str) or "\x00" in value else "blank"
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if self.max_length is not None and len(text) > self.max_length:
             raise ValidationError(reason("too_long", max=self.max_length))
-        if not self.blank and not text.strip():
-            raise ValidationError(reason("blank"))
         return text
 
 
@@ -218,10 +244,11 @@ class Enum(fields.String):
         return self.enum_cls(value)
 
 
-class Date(fields.Field):
+class Date(Patterned, fields.Field):
     """A Gregorian date as ISO ``YYYY-MM-DD``, within the years the Jalali calendar here covers."""
 
     default_error_messages = {**_COMMON, "invalid": reason("invalid_date")}
+    pattern = f"^{YEARS}-[0-9]{{2}}-[0-9]{{2}}$"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -232,45 +259,36 @@ class Date(fields.Field):
         return value.isoformat() if value else None
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):
-            raise self.make_error("invalid")
+        value = super()._deserialize(value, attr, data, **kwargs)  # the form and the year
         try:
-            day = gregorian_from_any(value)
-        except JalaliError:
+            return dt.date.fromisoformat(value)
+        except ValueError:  # 2019-02-30
             raise self.make_error("invalid") from None
-        if not MIN_GREGORIAN_YEAR <= day.year <= MAX_GREGORIAN_YEAR:
-            raise ValidationError(reason("date_year", year=day.year, min=MIN_GREGORIAN_YEAR,
-                                         max=MAX_GREGORIAN_YEAR))
-        return day
 
 
-class Time(fields.Field):
+class Time(Patterned, fields.Field):
     """A wall-clock time ``HH:MM`` (Tehran local)."""
 
     default_error_messages = {**_COMMON, "invalid": reason("invalid_time")}
+    pattern = "^([01]?[0-9]|2[0-3])(:[0-5][0-9]){0,2}$"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.metadata.setdefault("type", "string")
-        self.metadata.setdefault("pattern", r"^[0-9]{1,2}(:[0-9]{2}){0,2}$")
         self.metadata.setdefault("example", "09:30")
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value.strftime("%H:%M") if value else None
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):
-            raise self.make_error("invalid")
-        try:
-            return parse_time(value)
-        except JalaliError:
-            raise self.make_error("invalid") from None
+        return parse_time(super()._deserialize(value, attr, data, **kwargs))
 
 
-class Instant(fields.Field):
+class Instant(Patterned, fields.Field):
     """An instant: ISO 8601 in (no offset = Tehran time), out to the second with Tehran's offset."""
 
     default_error_messages = {**_COMMON, "invalid": reason("invalid_instant")}
+    pattern = f"^{YEARS}-"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -281,14 +299,13 @@ class Instant(fields.Field):
         return iso_instant(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):
-            raise self.make_error("invalid")
+        value = super()._deserialize(value, attr, data, **kwargs)  # the year
         try:
-            parsed = dt.datetime.fromisoformat(to_latin_digits(value.strip()))
+            parsed = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             raise self.make_error("invalid") from None
-        if not MIN_GREGORIAN_YEAR <= parsed.year <= MAX_GREGORIAN_YEAR:
-            raise self.make_error("invalid")
+        if parsed.tzinfo is None:  # no offset: Tehran's wall clock
+            return to_utc(local_datetime(parsed.date(), parsed.time()))
         return to_utc(parsed)
 
 

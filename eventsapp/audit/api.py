@@ -20,12 +20,6 @@ add_labels({"object_type": "نوع موضوع", "object_id": "شناسهٔ مو�
             "to": "تا تاریخ"})
 
 
-# The years a Date field takes (MIN_GREGORIAN_YEAR…MAX_GREGORIAN_YEAR of schema.py, which refuses
-# the others with a 400), said in the document; a test keeps the two together.
-DAY_PATTERN = (r"^(192[2-9]|19[3-9][0-9]|20[0-9]{2}|21[01][0-9]|2120)"
-               r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
-
-
 class AuditQuery(PageQuery):
     object_type = Enum(ObjectType, metadata={"description": "the type of object"})
     object_id = QueryInteger(min=1, max=MAX_ID, metadata={"description": "the object's id"})
@@ -33,10 +27,8 @@ class AuditQuery(PageQuery):
     actor_id = QueryInteger(min=1, max=MAX_ID)
     event_id = QueryInteger(min=1, max=MAX_ID, metadata={
         "description": "an event's entries and those of its registrations, check-ins and awards"})
-    from_ = Date(data_key="from", metadata={"description": "first day (Tehran), ISO Gregorian, 1922–2120",
-                                            "pattern": DAY_PATTERN})
-    to = Date(metadata={"description": "last day (Tehran), ISO Gregorian, inclusive, 1922–2120",
-                        "pattern": DAY_PATTERN})
+    from_ = Date(data_key="from", metadata={"description": "first day (Tehran), ISO Gregorian, 1922–2120"})
+    to = Date(metadata={"description": "last day (Tehran), ISO Gregorian, inclusive, 1922–2120"})
 
 
 class ActorSchema(Schema):

@@ -4,7 +4,7 @@ from flask import g
 
 from ..api import bp
 from ..api.auth import token_required
-from ..api.errors import ErrorSchema
+from ..api.errors import answers as shared_answers
 from ..extensions import begin_write, db
 from . import schemas, services
 
@@ -15,11 +15,7 @@ ANSWERS = {400: "a field the schema refuses", 404: "no such event or award, or o
 
 
 def answers(*statuses):  # the error answers besides the token's 401/403: 400, 404 and these
-    def decorate(view):
-        for status in (400, 404, *statuses):
-            view = bp.alt_response(status, schema=ErrorSchema, description=ANSWERS[status])(view)
-        return view
-    return decorate
+    return shared_answers(ANSWERS, 400, 404, *statuses)
 
 
 @bp.route("/events/<id:event_id>/awards", methods=["POST"])

@@ -21,7 +21,6 @@ add_labels({
     "allow_other_ngos": "پذیرفتن سمن‌های غایب", "min_days": "کمینهٔ روزهای حضور", "include_revoked": "با باطل‌شده‌ها"})
 NAME, TITLE = LIMITS["presented_by_name"], LIMITS["presented_by_title"]
 OFFICIAL = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-YEARS = r"^(192[2-9]|19[3-9][0-9]|20[0-9]{2}|21[01][0-9]|2120)-"  # what Date takes: 1922–2120
 PresenterIn = Schema.from_dict({"official_id": Id(allow_none=True), "name": Text(NAME), "title": Text(TITLE)})
 
 
@@ -47,7 +46,7 @@ class _AwardFields(Schema):
             "official_id": {**OFFICIAL, "nullable": True}, "name": {"type": "string", "maxLength": NAME},
             "title": {"type": "string", "maxLength": TITLE}}}]})
     presented_by_title = Text(TITLE, metadata={"description": "with presented_by as a name"})
-    awarded_on = Date(allow_none=True, metadata={"pattern": YEARS, "description": "default: the last day, or today"})
+    awarded_on = Date(allow_none=True, metadata={"description": "default: the last day, or today"})
 
     @ma.post_load
     def presenter(self, data, **kwargs):  # presented_by_title goes with a name, or alone

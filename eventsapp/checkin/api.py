@@ -6,7 +6,7 @@ from flask import g, request
 
 from ..api import bp
 from ..api.auth import bearer_token, documented_auth, token_required
-from ..api.errors import ErrorSchema
+from ..api.errors import errors
 from ..extensions import begin_write, db
 from ..jalali import utcnow
 from . import access, services, throttle
@@ -14,14 +14,6 @@ from .models import Verdict
 from .schemas import (DeviceInputSchema, DeviceListSchema, DeviceSchema, LiveSchema, NewDeviceSchema,
                       ScanResultSchema, ScanSchema, StaffInputSchema, StaffListSchema, StaffSchema,
                       UndoneSchema)
-
-def errors(described: dict):
-    """Documents each error status ({status: meaning}), without a wrapper per status."""
-    def decorate(view):
-        for status, text in described.items():
-            view._apidoc = bp.alt_response(status, schema=ErrorSchema, description=text)(view)._apidoc
-        return view
-    return decorate
 
 
 def organizers(view):  # an organizer's or admin's endpoint of one event (``event_id``)

@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from ..api import bp
 from ..api.auth import token_required
-from ..api.errors import ErrorSchema
+from ..api.errors import answers as shared_answers
 from ..extensions import db
 from . import services
 from .models import EventStatus
@@ -24,13 +24,7 @@ ERRORS = {400: "a field the schema refuses (invalid, invalid_date, invalid_time)
 
 
 def answers(*statuses, **descriptions):
-    """Documents the error statuses an endpoint answers besides 401/403 (token_required's)."""
-    def decorate(view):
-        for status in statuses:
-            view = bp.alt_response(status, schema=ErrorSchema,
-                                   description=descriptions.get(f"s{status}", ERRORS[status]))(view)
-        return view
-    return decorate
+    return shared_answers(ERRORS, *statuses, **descriptions)
 
 
 def _written(event, conflicts):

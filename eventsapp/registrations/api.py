@@ -4,7 +4,7 @@ from flask import g
 
 from ..api import bp
 from ..api.auth import token_required
-from ..api.errors import ErrorSchema
+from ..api.errors import errors
 from ..events.services import can_manage
 from ..extensions import begin_write, db
 from . import access, services
@@ -15,14 +15,6 @@ EVENT_REGS_URL = "/events/<id:event_id>/registrations"
 REG_URL = "/registrations/<id:reg_id>"
 NO_REG = "no such registration, or one the caller may not see (another NGO's, another body's event)"
 
-
-def errors(described: dict):
-    """Documents the further statuses an endpoint answers, each with the error body."""
-    def decorate(view):
-        for status, description in described.items():
-            view = bp.alt_response(status, schema=ErrorSchema, description=description)(view)
-        return view
-    return decorate
 
 
 @bp.route(EVENT_REGS_URL, methods=["POST"])

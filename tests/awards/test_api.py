@@ -94,19 +94,22 @@ def test_refusals_are_enums_with_persian_messages(client, meeting, headers, db, 
     assert db.session.query(Award).count() == 0
 
 
-def test_control_characters_in_text_are_spaces_not_a_500(client, meeting, headers, db):
-    """PostgreSQL's text holds no NUL: a NUL (or another control character) sent in any text
-    reads as a space, on both databases."""
+def test_nul_is_refused_and_other_control_characters_are_spaces(client, meeting, headers, db):
+    """PostgreSQL's text holds no NUL: the schema refuses it (400, naming the field); another
+    control character sent in a text reads as a space, on both databases."""
+    refused = client.post(url(meeting), headers=headers, json={
+        "kind": "letter", "ngo_id": meeting.ngos[0].id, "title": "لوح\u0000سپاس"})
+    assert refused.status_code == 400 and refused.json["field"] == "title"
     response = client.post(url(meeting), headers=headers, json={
-        "kind": "letter", "ngo_id": meeting.ngos[0].id, "title": "لوح\u0000سپاس", "recipient_name": "مریم\u0007حسینی",
-        "recipient_title": "دبیر\u0000", "citation": "سطر یک\u0000\nسطر دو", "presented_by": "کامران\u0000رحیمی"})
+        "kind": "letter", "ngo_id": meeting.ngos[0].id, "title": "لوح\u0007سپاس", "recipient_name": "مریم\u0007حسینی",
+        "recipient_title": "دبیر\u001f", "citation": "سطر یک\u0008\nسطر دو", "presented_by": "کامران\u0001رحیمی"})
     assert response.status_code == 201, response.json
     body = response.json
     assert (body["title"], body["recipient_name"], body["recipient_title"]) == ("لوح سپاس", "مریم حسینی", "دبیر")
     assert body["citation"] == "سطر یک\nسطر دو" and body["presented_by"]["name"] == "کامران رحیمی"
-    revoked = client.post(f"/api/v1/awards/{body['id']}/revoke", headers=headers, json={"reason": "اشتباه\u0000بود"})
+    revoked = client.post(f"/api/v1/awards/{body['id']}/revoke", headers=headers, json={"reason": "اشتباه\u0007بود"})
     assert revoked.status_code == 200 and revoked.json["revoke_reason"] == "اشتباه بود"
-    assert "\x00" not in db.session.get(Award, body["id"]).title
+    assert "\x07" not in db.session.get(Award, body["id"]).title
 
 
 def test_an_ngo_that_was_not_there_only_when_asked(client, meeting, headers):
