@@ -329,10 +329,79 @@ def event_components(event, site: Site, *, ticket: Ticket | None = None,
     return out
 
 
+# --- the same VEVENTs written straight to text ---------------------------------------------
+# A feed of 1,000 events built through icalendar's objects takes most of a second; written as
+# content lines here it takes a tenth of that. Tests parse both with icalendar and compare.
+
+_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": ""})
+
+
+def _text(value: str) -> str:
+    """An RFC 5545 TEXT value: backslash, semicolon, comma and newline escaped."""
+    return value.translate(_TEXT_ESCAPES)
+
+
+def _fold(line: str) -> bytes:
+    """One content line, folded at 75 octets without splitting a UTF-8 character."""
+    raw = line.encode("utf-8")
+    if len(raw) <= 75:
+        return raw + b"\r\n"
+    out, start, limit = [], 0, 75
+    while start < len(raw):
+        end = min(start + limit, len(raw))
+        while end < len(raw) and (raw[end] & 0xC0) == 0x80:  # inside a character: back off
+            end -= 1
+        out.append(raw[start:end])
+        start, limit = end, 74  # continuation lines begin with a space
+    return b"\r\n ".join(out) + b"\r\n"
+
+
+def _utc_text(value: dt.datetime) -> str:
+    return _utc(value).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _local_text(day: dt.date, at: dt.time) -> str:
+    return f"{day:%Y%m%d}T{at:%H%M%S}"
+
+
 @lru_cache(maxsize=8192)
 def _vevents_ics(event: EventData, site: Site, ticket: Ticket | None, alarm: bool) -> bytes:
-    """The serialised VEVENTs of one event (memoised: see "Speed" above)."""
-    return b"".join(c.to_ical() for c in event_components(event, site, ticket=ticket, alarm=alarm))
+    """The serialised VEVENTs of one event, as ``event_components`` builds them (memoised:
+    see "Speed" above)."""
+    days, total = event.days, len(event.days)
+    status, sequence, stamp = ICAL_STATUS[event.status], event.sequence, event.updated_at
+    if ticket is not None:
+        if ticket.changed_at is not None:
+            stamp = max(stamp, _utc(ticket.changed_at))
+        if not ticket.active:
+            status, sequence = "CANCELLED", sequence + 1
+        elif not ticket.confirmed and status == "CONFIRMED":
+            status = "TENTATIVE"
+    url = site.ticket_url(ticket.code) if ticket is not None else site.event_url(event)
+    organizer = site.organizer_address(event)
+    head = [f"RELATED-TO;RELTYPE=PARENT:{event_uid(event.id, site)}", f"SEQUENCE:{sequence}",
+            f"DTSTAMP:{_utc_text(stamp)}", f"LAST-MODIFIED:{_utc_text(stamp)}"]
+    if event.created_at is not None:
+        head.append(f"CREATED:{_utc_text(event.created_at)}")
+    tail = [f"LOCATION:{_text(location_text(event))}",
+            f"DESCRIPTION:{_text(description_text(event, site, ticket))}",
+            f"URL;VALUE=URI:{url}", f"STATUS:{status}", f"CATEGORIES:{_text(event.kind_label)}"]
+    if organizer:
+        cn = f';CN="{_cn(event.body_name)}"' if event.body_name else ""
+        tail.append(f"ORGANIZER{cn}:{organizer}")
+    out = []
+    for n, day in enumerate(days, 1):
+        lines = ["BEGIN:VEVENT", f"UID:{day_uid(event.id, n, site)}", *head,
+                 f"DTSTART;TZID={TZID}:{_local_text(day.date, day.start_time)}",
+                 f"DTEND;TZID={TZID}:{_local_text(day.date, day.end_time)}",
+                 f"SUMMARY:{_text(summary_text(event, n, total))}", *tail]
+        if alarm and status != "CANCELLED":
+            lines += ["BEGIN:VALARM", f"UID:alarm-{event.id}-day-{n}@{site.domain}", "ACTION:DISPLAY",
+                      f"TRIGGER:-PT{int(ALARM_BEFORE.total_seconds() // 3600)}H",
+                      f"DESCRIPTION:{_text('یادآوری: ' + event.title)}", "END:VALARM"]
+        lines.append("END:VEVENT")
+        out.extend(_fold(line) for line in lines)
+    return b"".join(out)
 
 
 def occasion_component(entry, site: Site, *, stamp: dt.datetime) -> icalendar.Event:
