@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .registrations import bp as registrations_bp
     from .reports import bp as reports_bp
     from .events import api as _events_api  # noqa: F401
+    from .reports import api as _reports_api  # noqa: F401
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)

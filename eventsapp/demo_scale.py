@@ -137,23 +137,32 @@ def generate(session, *, ngos=19_000, events=2_000, registrations=200_000, seed=
     _insert(session, Event, [{k: v for k, v in e.items() if k != "_province"} for e in event_rows])
     _insert(session, EventDay, day_rows)
 
-    # Registrations: each event gets its share; the first `capacity` are confirmed.
-    reg_rows, confirmed = [], {}
+    # Registrations: each event gets its share; the first `capacity` are confirmed. An NGO sends
+    # its own few members (four each), so the same people come back to later events.
+    reg_rows, confirmed, taken_people = [], {}, set()
     serial = rnd.randrange(10**8)
+    members = 4
     for n in range(registrations):
         e = event_rows[n % events]
-        serial += 1
+        for _ in range(20):
+            ngo_id = (rnd.choice(ngos_of[e["_province"]]) if ngos_of.get(e["_province"]) and rnd.random() < 0.85
+                      else base_ngo + rnd.randrange(ngos))
+            person = (ngo_id - base_ngo) * members + rnd.randrange(members)
+            if (e["id"], person) not in taken_people:
+                break
+        else:
+            person = ngos * members + n  # a newcomer of that NGO
+        taken_people.add((e["id"], person))
         taken = confirmed.get(e["id"], 0)
         status = RegStatus.confirmed if taken < e["capacity"] else RegStatus.waitlisted
         if status == RegStatus.confirmed:
             confirmed[e["id"]] = taken + 1
-        name = f"{rnd.choice(PEOPLE[0])} {rnd.choice(PEOPLE[1])}"
+        name = f"{PEOPLE[0][person % len(PEOPLE[0])]} {PEOPLE[1][(person // 7) % len(PEOPLE[1])]}"
         reg_rows.append({
             "event_id": e["id"], "full_name": name,
             # Mostly NGOs of the event's province, a few from elsewhere.
-            "ngo_id": (rnd.choice(ngos_of[e["_province"]]) if ngos_of.get(e["_province"]) and rnd.random() < 0.85
-                       else base_ngo + rnd.randrange(ngos)),
-            "national_id": complete_national_id(f"{serial % 10**9:09d}"),
+            "ngo_id": ngo_id,
+            "national_id": complete_national_id(f"{(serial + person) % 10**9:09d}"),
             "mobile": f"09{rnd.randrange(10**9):09d}", "role": "عضو", "name_key": search_key(name),
             "status": status.value, "ticket_code": new_ticket_code(), "created_at": now,
             "created_by_id": None, "decided_at": None, "cancelled_at": None,

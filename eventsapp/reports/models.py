@@ -43,6 +43,7 @@ class Attendance(db.Model):
     __table_args__ = (
         Index("ix_report_attendance_event", "event_id", "ngo_id", "person", "days"),
         Index("ix_report_attendance_ngo", "ngo_id", "event_id", "days"),
+        Index("ix_report_attendance_person", "person", "event_id"),
     )
 
     registration_id: Mapped[int] = mapped_column(

@@ -45,6 +45,7 @@ def upgrade():
     )
     op.create_index('ix_report_attendance_event', 'report_attendance', ['event_id', 'ngo_id', 'person', 'days'], unique=False)
     op.create_index('ix_report_attendance_ngo', 'report_attendance', ['ngo_id', 'event_id', 'days'], unique=False)
+    op.create_index('ix_report_attendance_person', 'report_attendance', ['person', 'event_id'], unique=False)
     op.create_table('report_facts_state',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('checkin_max_id', sa.Integer(), nullable=False),
@@ -65,6 +66,7 @@ def downgrade():
     op.drop_index('ix_registrations_ngo_event', table_name='registrations')
     op.drop_index('ix_checkins_undone', table_name='checkins')
     op.drop_table('report_facts_state')
+    op.drop_index('ix_report_attendance_person', table_name='report_attendance')
     op.drop_index('ix_report_attendance_ngo', table_name='report_attendance')
     op.drop_index('ix_report_attendance_event', table_name='report_attendance')
     op.drop_table('report_attendance')
