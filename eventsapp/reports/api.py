@@ -12,7 +12,7 @@ from flask import g
 from ..api import bp
 from ..api.auth import token_required
 from ..api.errors import ErrorSchema
-from ..api.schema import Date, Enum, Id, QueryInteger, Reference, Schema, add_labels, fields
+from ..api.schema import MAX_ID, Date, Enum, QueryInteger, Reference, Schema, add_labels, fields
 from ..events.models import EventKind
 from ..extensions import db
 from ..places import services as places
@@ -35,9 +35,9 @@ class SummaryQuery(_Query):
     end = Date(data_key="to", metadata={"description": "last day (ISO Gregorian)"})
     province = Reference(max=80, metadata={"description": "province id or Persian name"})
     county = Reference(max=80, metadata={"description": "county id or Persian name"})
-    body = Id(metadata={"description": "organizing body id"})
+    body = QueryInteger(min=1, max=MAX_ID, metadata={"description": "organizing body id"})
     kind = Enum(EventKind)
-    occasion = Id()
+    occasion = QueryInteger(min=1, max=MAX_ID, metadata={"description": "occasion id"})
 
 
 class MonthSchema(Schema):

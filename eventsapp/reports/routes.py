@@ -304,13 +304,27 @@ def ngos_export(fmt):
 @role_required("organizer", "admin")
 def ngo_history(ngo_id):
     scope = services.scope_for(current_user)
-    facts.refresh(db.session)
-    db.session.commit()
     ngo = db.get_or_404(Ngo, ngo_id)
     rows = services.ngo_history(db.session, ngo, scope)
     if request.args.get("format") in FORMATS:
         return _export(request.args["format"], f"ngo-{ngo.id}", ngo.name, tables.history_table(rows))
     return render_template("reports/ngo_history.html", ngo=ngo, rows=rows, scope=scope)
+
+
+@bp.app_template_global()
+def ngo_participation(ngo):
+    """For the NGO's own pages (``ngos/detail.html``, ``ngos/my_ngo.html``): its history at the
+    events the viewer's reports cover (its secretaries: every event), or None for a viewer with
+    no reports."""
+    if current_user.is_authenticated and current_user.role == Role.secretary:
+        if current_user.ngo_id != ngo.id:
+            return None
+        return services.ngo_history(db.session, ngo, services.Scope())
+    try:
+        scope = services.scope_for(current_user)
+    except services.ReportError:
+        return None
+    return services.ngo_history(db.session, ngo, scope)
 
 
 # --- activity --------------------------------------------------------------------------------
