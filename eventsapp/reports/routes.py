@@ -327,6 +327,17 @@ def ngo_participation(ngo):
     return services.ngo_history(db.session, ngo, scope)
 
 
+@bp.app_template_global()
+def organizer_dashboard():
+    """For the organizer's home (``events/organizer_home.html``): upcoming events with seats
+    left, today's check-ins, recent registrations and this year's totals, in the user's scope."""
+    try:
+        scope = services.scope_for(current_user)
+    except services.ReportError:
+        return None
+    return services.dashboard(db.session, scope)
+
+
 # --- activity --------------------------------------------------------------------------------
 
 @bp.route("/reports/activity", methods=["GET", "POST"])

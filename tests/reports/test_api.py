@@ -1,5 +1,5 @@
 """The reports API: the same figures as the pages and services, its scope, its refusals."""
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from tests.conftest import api_headers
 
@@ -99,21 +99,21 @@ def test_new_check_ins_show_at_once(client, world, make_user, db):
     """The summary follows the door without waiting: a scan, then the figures."""
     from eventsapp.checkin import services as checkin
     from eventsapp.events import services as events
-    from eventsapp.jalali import utcnow
     from eventsapp.registrations import services as registrations
-    from .conftest import at, person
+    from .world import at, person
+    from eventsapp.jalali import today, utcnow
+    now = utcnow()
     headers = api_headers(make_user("admin"))
     before = get(client, headers, "/api/v1/reports/summary").get_json()
     p = world.events["E1"].venue.province
     data = events.EventInput(kind="meeting", title="نشست امروز", venue_name="سالن امروز", province=p,
-                             days=[events.DayInput(date.today(), time(0, 0), time(23, 59))], capacity=5)
+                             days=[events.DayInput(today(now), time(0, 0), time(23, 59))], capacity=5)
     event, _ = events.create_event(db.session, world.bodies["B1"], data)
     events.publish(event)
-    event.checkin_before = event.checkin_after = 0
     regs = registrations.register(db.session, event, world.ngos["N7"], [person(50)],
-                                  now=at(date.today(), 0) - timedelta(days=1))
+                                  now=at(today(now), 0) - timedelta(days=1))
     db.session.commit()
-    assert checkin.check_in(db.session, event, regs[0].ticket_code, now=utcnow()).verdict.value == "ok"
+    assert checkin.check_in(db.session, event, regs[0].ticket_code, now=now).verdict.value == "ok"
     db.session.commit()
     after = get(client, headers, "/api/v1/reports/summary").get_json()
     assert after["events_held"] == before["events_held"] + 1

@@ -13,7 +13,7 @@ from eventsapp.reports import services as reports
 from eventsapp.reports.models import Attendance
 from eventsapp.reports.services import ReportFilter, Scope
 
-from .conftest import at
+from .world import at
 
 Y1403 = ReportFilter(start=J(1403, 1, 1), end=J(1403, 12, 30))
 Y1404 = ReportFilter(start=J(1404, 1, 1), end=J(1404, 12, 29))
@@ -251,7 +251,7 @@ def test_each_report_runs_a_fixed_number_of_statements(db, world, make_ngo):
     }
     before = {name: statements(fn) for name, fn in calls.items()}
     from eventsapp.registrations import services as registrations
-    from .conftest import person
+    from .world import person
     extra = [make_ngo(name=f"سمن افزوده {i}", province="تهران", county="شمیرانات") for i in range(4)]
     from eventsapp.events.models import EventStatus
     e1 = world.events["E1"]

@@ -23,7 +23,7 @@
     if (horizontal) {
       canvas.parentNode.style.height = Math.max(220, data.labels.length * 26 + 80) + "px";
     }
-    var valueAxis = { stacked: stacked, beginAtZero: true, ticks: { callback: function (v) { return fa(v); } } };
+    var valueAxis = { stacked: stacked, beginAtZero: true, ticks: { precision: rates ? 1 : 0, callback: function (v) { return fa(v); } } };
     var labelAxis = { stacked: stacked, ticks: { autoSkip: !horizontal } };
     if (rates) { valueAxis.max = 100; }
     new window.Chart(canvas, {
