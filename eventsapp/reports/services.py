@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import case, distinct, func, insert, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import BodyKind, Role
 from ..awards.models import AWARD_KIND_LABELS, Award, AwardKind
@@ -325,31 +326,42 @@ def _ever_attended(scope, f, *, today=None):
     return select(Attendance.ngo_id).where(_came(scope, f, dates=False, today=today)).distinct()
 
 
-def first_timers(session, scope, f, *, today=None) -> int:
-    """NGOs reached in the period that no earlier event of the same scope and filters reached."""
-    if not f.start:
-        return reached_people(session, scope, f, today=today)[0]
-    first = (select(Attendance.ngo_id, func.min(Event.starts_on).label("first"))
-             .join(Event, Event.id == Attendance.event_id)
-             .where(_came(scope, f, dates=False, today=today)).group_by(Attendance.ngo_id).subquery())
-    query = select(func.count()).select_from(first).where(first.c.first >= f.start)
-    if f.end:
-        query = query.where(first.c.first <= f.end)
-    return session.scalar(query)
-
-
 def never_reached_query(scope, f, *, today=None):
     """NGOs of the scope (and the filter's province/county) that no event of the scope ever
-    reached: the outreach list, in Persian alphabetical order of their names' keys."""
+    reached: the outreach list, in Persian alphabetical order of their names' keys, with their
+    province and county loaded alongside (no query per row)."""
     return (select(Ngo).where(*_ngo_conditions(scope, f), Ngo.id.not_in(_ever_attended(scope, f, today=today)))
+            .options(selectinload(Ngo.province), selectinload(Ngo.county))
             .order_by(Ngo.name_key, Ngo.id))
+
+
+def _firsts(session, scope, f, *, today=None) -> tuple[int, int]:
+    """(NGOs reached for the first time in the period, NGOs of the scope ever reached): one
+    pass over the attendance of every event of the scope and filters, whatever their dates."""
+    first = (select(Attendance.ngo_id.label("ngo_id"), func.min(Event.starts_on).label("first"))
+             .join(Event, Event.id == Attendance.event_id)
+             .where(_came(scope, f, dates=False, today=today)).group_by(Attendance.ngo_id).subquery())
+    in_period = [first.c.first >= f.start] if f.start else []
+    if f.end:
+        in_period.append(first.c.first <= f.end)
+    conds = _ngo_conditions(scope, f)
+    first_count = func.count().filter(*in_period) if in_period else func.count()
+    query = select(first_count, func.count(Ngo.id).filter(*conds) if conds else func.count()).select_from(first)
+    if conds:
+        query = query.outerjoin(Ngo, Ngo.id == first.c.ngo_id)
+    return tuple(session.execute(query).one())
+
+
+def first_timers(session, scope, f, *, today=None) -> int:
+    """NGOs reached in the period that no earlier event of the same scope and filters reached."""
+    return _firsts(session, scope, f, today=today)[0]
 
 
 def reach(session, scope, f, *, today=None) -> Reach:
     ngos, people = reached_people(session, scope, f, today=today)
-    never = session.scalar(select(func.count()).select_from(
-        never_reached_query(scope, f, today=today).order_by(None).subquery()))
-    return Reach(ngos, people, first_timers(session, scope, f, today=today), never)
+    first, ever = _firsts(session, scope, f, today=today)
+    in_scope = session.scalar(select(func.count()).select_from(Ngo).where(*_ngo_conditions(scope, f)))
+    return Reach(ngos, people, first, in_scope - ever)
 
 
 def invite_never_reached(session, scope, f, event: Event, *, today=None) -> int:

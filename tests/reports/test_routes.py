@@ -168,3 +168,37 @@ def test_secretaries_and_door_staff_have_no_reports(client, as_user):
     as_user("secretary")
     assert client.get("/reports/").status_code == 403
     assert client.get("/reports/months.csv").status_code == 403
+
+
+def test_pages_and_exports_run_a_fixed_number_of_statements(client, as_user, world, db, make_ngo):
+    """No query per row, templates included: count the statements of each page and export,
+    add NGOs (never reached, so listed) and attendees, count again."""
+    from sqlalchemy import event as sa_event
+
+    as_user("admin")
+    urls = ["/reports/?year=", "/reports/events?year=", "/reports/reach?year=", "/reports/ngos?year=",
+            "/reports/activity", "/reports/awards?year=", f"/reports/events/{world.events['E1'].id}/attendance",
+            f"/reports/ngos/{world.ngos['N1'].id}", "/reports/reach.csv?year=", "/reports/ngos.xlsx?year=",
+            f"/ngos/{world.ngos['N1'].id}"]
+
+    def statements(url):
+        db.session.remove()  # each request starts from an empty session, before and after
+        seen = []
+        listener = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
+        sa_event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200, url
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    for url in urls:
+        client.get(url)  # warm: the facts are fresh, caches filled
+    before = {url: statements(url) for url in urls}
+    places = [("گلستان", "گنبد کاووس"), ("اصفهان", "کاشان"), ("سمنان", "مهدیشهر"), ("تهران", "تهران"),
+              ("یزد", None), ("فارس", None)]
+    for i, (province, county) in enumerate(places):  # each in a province and county of its own
+        make_ngo(name=f"سمن تازه {i}", province=province, county=county)
+    after = {url: statements(url) for url in urls}
+    assert after == before
+    assert max(before[u] for u in urls[:-1]) <= 20
