@@ -414,8 +414,8 @@ class NgoRow:
 def ngo_rows(session, scope, f, *, today=None, limit=None, offset=0) -> tuple[int, list[NgoRow]]:
     """NGOs reached by the report's events, or honoured at them: events attended, person-days
     (each member let in on each day counts one), registrations let in, and awards that stand
-    from those events; the most present first, then in Persian order. Two statements: the
-    count and one page (``limit``) or all of them."""
+    from those events; the most present first, then in Persian order. One statement (the
+    count comes with the rows), or two for a page past the last."""
     ids = event_ids(scope, f, today=today)
     came = (select(Attendance.ngo_id.label("ngo_id"), func.count(distinct(Attendance.event_id)).label("events"),
                    func.sum(Attendance.days).label("days"), func.count().label("people"))
@@ -424,19 +424,23 @@ def ngo_rows(session, scope, f, *, today=None, limit=None, offset=0) -> tuple[in
                 .where(Award.revoked_at.is_(None), Award.ngo_id.is_not(None), Award.event_id.in_(ids))
                 .group_by(Award.ngo_id).subquery())
     wanted = select(came.c.ngo_id).union(select(honoured.c.ngo_id)).subquery()
-    total = session.scalar(select(func.count()).select_from(wanted))
     events_n = func.coalesce(came.c.events, 0)
     days_n = func.coalesce(came.c.days, 0)
     query = (select(Ngo.id, Ngo.name, Ngo.registration_no, func.coalesce(Province.name, ""),
                     func.coalesce(County.name, ""), events_n, days_n, func.coalesce(came.c.people, 0),
-                    func.coalesce(honoured.c.awards, 0))
+                    func.coalesce(honoured.c.awards, 0), func.count().over())
              .select_from(wanted).join(Ngo, Ngo.id == wanted.c.ngo_id)
              .outerjoin(came, came.c.ngo_id == Ngo.id).outerjoin(honoured, honoured.c.ngo_id == Ngo.id)
              .outerjoin(Province, Province.id == Ngo.province_id).outerjoin(County, County.id == Ngo.county_id)
              .order_by(events_n.desc(), days_n.desc(), Ngo.name_key, Ngo.id))
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    return total, [NgoRow(*(int(v) if isinstance(v, float) else v for v in row)) for row in session.execute(query)]
+    rows = session.execute(query).all()
+    if not rows and offset:  # past the last page: the count still
+        total = session.scalar(select(func.count()).select_from(wanted))
+    else:
+        total = rows[0][-1] if rows else 0
+    return total, [NgoRow(*(int(v) if isinstance(v, float) else v for v in row[:-1])) for row in rows]
 
 
 @dataclass
