@@ -20,6 +20,7 @@ def register(app):
     app.cli.add_command(api_token)
     app.cli.add_command(demo_data)
     app.cli.add_command(backup)
+    app.cli.add_command(reports_refresh)
 
 
 def _fail(message):
@@ -87,6 +88,21 @@ def demo_data(password, scale):
     for line in report:
         click.echo(line)
     click.echo(f"demo users: {', '.join(demo.USERNAMES)}; password: {password}")
+
+
+@click.command("reports-refresh")
+@click.option("--rebuild", is_flag=True, help="rebuild the attendance facts from every check-in")
+def reports_refresh(rebuild):
+    """Bring the reports' attendance facts up to date with the check-ins (reports do this by
+    themselves; run it after restoring a backup or loading check-ins by hand)."""
+    from .reports import facts
+    from .reports.models import FactsState
+
+    if rebuild:
+        db.session.query(FactsState).delete()
+        db.session.commit()
+    click.echo(facts.refresh(db.session))
+    db.session.commit()
 
 
 @click.command("backup")

@@ -417,7 +417,10 @@ def attendance(event_id):
     days, rows = services.attendance_sheet(db.session, event)
     fmt = request.args.get("format")
     if fmt in FORMATS:
-        return _export(fmt, f"attendance-{event.id}", event.title, tables.attendance_table(days, rows))
+        own = events.can_manage(current_user, event)  # a provincial office's view has no national IDs
+        return _export(fmt, f"attendance-{event.id}", event.title,
+                       tables.attendance_table(days, rows, national_ids=own))
     present = [sum(1 for r in rows if r.times[i]) for i in range(len(days))]
-    return render_template("reports/attendance.html", event=event, days=days, rows=rows, present=present)
+    return render_template("reports/attendance.html", event=event, days=days, rows=rows, present=present,
+                           can_manage=events.can_manage(current_user, event))
 

@@ -75,10 +75,12 @@ def awards_table(report):
     return headers, rows
 
 
-def attendance_table(days, rows):
-    headers = ["ردیف", "نام و نام خانوادگی", "کد ملی", "سمن", "شهرستان", "وضعیت"] + [
+def attendance_table(days, rows, *, national_ids=True):
+    """The sheet; the national IDs only for the event's own organizers (``national_ids``)."""
+    ids = ["کد ملی"] if national_ids else []
+    headers = ["ردیف", "نام و نام خانوادگی", *ids, "سمن", "شهرستان", "وضعیت"] + [
         format_date(d, "medium") for d in days]
-    out = [[i, r.full_name, r.national_id, r.ngo, r.county, r.status.label,
+    out = [[i, r.full_name, *([r.national_id] if national_ids else []), r.ngo, r.county, r.status.label,
             *[format_time(t) if t else "غایب" for t in r.times]] for i, r in enumerate(rows, start=1)]
     return headers, out
 

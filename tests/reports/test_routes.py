@@ -124,8 +124,16 @@ def test_the_attendance_sheet_and_its_export(client, as_user, world):
     assert rows[0][-2:] == ["۱۰ مرداد ۱۴۰۳", "۱۱ مرداد ۱۴۰۳"]
     assert [r[1] for r in rows[1:]] == ["شرکت‌کننده 1", "شرکت‌کننده 2", "شرکت‌کننده 3"]
     assert rows[2][-1] == "غایب" and rows[3][-2:] == ["غایب", "غایب"] and rows[1][-1] == "۰۹:۰۵"
+    assert rows[0][2] == "کد ملی" and len(rows[1][2]) == 10
     # Another body's event: not found (its existence is not told).
     assert client.get(f"/reports/events/{world.events['E4'].id}/attendance").status_code == 404
+
+
+def test_a_provincial_office_sees_other_bodies_sheets_without_national_ids(client, as_user, world):
+    as_user("organizer", body="B2")
+    e4 = world.events["E4"]  # B4's meeting in Shahroud, Semnan
+    rows = read_xlsx(client.get(f"/reports/events/{e4.id}/attendance", query_string={"format": "xlsx"}).data)
+    assert "کد ملی" not in rows[0] and [r[1] for r in rows[1:]] == ["شرکت‌کننده 2", "شرکت‌کننده 8"]
 
 
 def test_the_outreach_list_becomes_an_invitation_list(client, as_user, world, db):

@@ -268,3 +268,11 @@ def test_each_report_runs_a_fixed_number_of_statements(db, world, make_ngo):
     after = {name: statements(fn) for name, fn in calls.items()}
     assert after == before
     assert max(before.values()) <= 6
+
+
+def test_the_refresh_command(app, db, world):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["reports-refresh"]).output.strip() == "fresh"
+    assert runner.invoke(args=["reports-refresh", "--rebuild"]).output.strip() == "rebuilt"
+    db.session.expire_all()
+    assert db.session.query(Attendance).count() == 9
