@@ -15,6 +15,7 @@ from ..api.errors import ErrorSchema
 from ..api.schema import MAX_ID, Date, Enum, QueryInteger, Reference, Schema, add_labels, fields
 from ..events.models import EventKind
 from ..extensions import db
+from ..persian import to_latin_digits
 from ..places import services as places
 from . import facts, services
 
@@ -84,14 +85,25 @@ def documented(view):
     return view
 
 
+def _reference(value):
+    """A query string's id (any digits) as an int, a name as it is; an id no row can have → None."""
+    text = to_latin_digits(str(value)).strip()
+    if text.isascii() and text.isdigit():
+        number = int(text)
+        return number if 1 <= number <= MAX_ID else None
+    return value
+
+
 def _filter(query) -> services.ReportFilter:
     province = county = None
     if query.get("province") is not None:
-        province = places.find_province(db.session, query["province"])
+        ref = _reference(query["province"])
+        province = places.find_province(db.session, ref) if ref is not None else None
         if province is None:
             raise services.ReportError(services.ReportReason.unknown_province)
     if query.get("county") is not None:
-        county = places.find_county(db.session, query["county"], province)
+        ref = _reference(query["county"])
+        county = places.find_county(db.session, ref, province) if ref is not None else None
         if county is None:
             raise services.ReportError(services.ReportReason.unknown_county)
     start, end = query.get("start"), query.get("end")

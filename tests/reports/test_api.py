@@ -71,11 +71,15 @@ def test_refusals_are_persian_and_documented(client, world, make_user):
                                  ({"from": "1404-01-01x"}, 400, "invalid_date"),
                                  ({"kind": "party"}, 400, "invalid"),
                                  ({"body": "0"}, 400, "invalid"),
-                                 ({"province": "ا" * 81}, 400, "invalid")]:
+                                 ({"province": "ا" * 81}, 400, "invalid"),
+                                 ({"province": "9" * 30}, 422, "unknown_province"),
+                                 ({"county": "0"}, 422, "unknown_county"),
+                                 ({"province": "۱" * 12}, 422, "unknown_province")]:
         answer = get(client, headers, "/api/v1/reports/summary", **query)
         assert answer.status_code == status, (query, answer.get_json())
         assert answer.get_json()["error"] == error and any("\u0600" <= c <= "\u06ff" for c in answer.get_json()["message"])
     assert get(client, headers, "/api/v1/reports/ngo-activity", months=0).status_code == 400
+    assert get(client, headers, "/api/v1/reports/ngo-activity", province="9" * 40).status_code == 422
     assert get(client, headers, "/api/v1/reports/ngo-activity", months="۶").status_code == 200
     spec = client.get("/api/v1/openapi.json").get_json()
     for path in ("/api/v1/reports/summary", "/api/v1/reports/ngo-activity"):
