@@ -8,7 +8,8 @@ from eventsapp import create_app
 
 def test_0009_upgrades_and_downgrades(tmp_path):
     url = f"sqlite:///{tmp_path / 'migrate.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "TESTING": True,
+                      "RATELIMIT_ENABLED": False})  # the limiter is shared: keep it off for the tests after
     engine = create_engine(url)
     with app.app_context():
         upgrade()
