@@ -7,7 +7,7 @@ were deleted with their event). New scans and undos recompute only the registrat
 touch; a deletion rebuilds the table. A report after a busy minute at the door costs a few
 milliseconds; with nothing new, three index lookups.
 """
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 
 from ..checkin.models import CheckIn
 from ..extensions import begin_write
@@ -67,6 +67,7 @@ def refresh(session, *, now=None) -> str:
         session.execute(delete(Attendance))
         _write(session, session.execute(_rows_for()).all())
         outcome = "rebuilt"
+        session.execute(text("ANALYZE report_attendance"))  # the planner's statistics of the new rows
     else:
         touched = select(CheckIn.registration_id).where(CheckIn.id > state.checkin_max_id)
         if state.undone_max_at is not None:
