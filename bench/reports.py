@@ -11,7 +11,7 @@ took in this process, which a busy machine disturbs much less (on SQLite it incl
 database's work; on PostgreSQL that runs in the server's processes).
 
     .venv/bin/python bench/reports.py [--database-url postgresql+psycopg://…] [--runs 7]
-        [--national-only] [--reuse]   # --reuse: a database that already holds national data
+        [--national-only | --demo-only] [--reuse]   # --reuse: a database already holding national data
 """
 import argparse
 import statistics
@@ -154,6 +154,7 @@ def main():
     parser.add_argument("--database-url", default="")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--national-only", action="store_true")
+    parser.add_argument("--demo-only", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="the database already holds national data")
     args = parser.parse_args()
     account_models.PASSWORD_METHOD = "pbkdf2:sha256:1000"
@@ -183,6 +184,8 @@ def main():
             db.session.commit()
     if not args.national_only and not args.reuse:
         run(app, "demo size", args.runs)
+    if args.demo_only:
+        return
     if not args.reuse:
         with app.app_context():
             start = time.perf_counter()
