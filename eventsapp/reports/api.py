@@ -42,7 +42,7 @@ class _Query(Schema):
         unknown = ma.EXCLUDE  # a query string may carry what a browser or proxy added
 
 
-class SummaryQuery(_Query):
+class ReportSummaryQuery(_Query):
     start = ReportDate(data_key="from", metadata={"description": "first day (ISO Gregorian) of the events' first days"})
     end = ReportDate(data_key="to", metadata={"description": "last day (ISO Gregorian)"})
     province = Reference(max=80, metadata={"description": "province id or Persian name"})
@@ -52,13 +52,13 @@ class SummaryQuery(_Query):
     occasion = QueryInteger(min=1, max=MAX_ID, metadata={"description": "occasion id"})
 
 
-class MonthSchema(Schema):
+class ReportMonthSchema(Schema):
     month = fields.String(required=True, metadata={"description": "Jalali year and month, as 1405-06"})
     events = fields.Integer(required=True)
     attendees = fields.Integer(required=True)
 
 
-class SummarySchema(Schema):
+class ReportSummarySchema(Schema):
     events_held = fields.Integer(required=True, metadata={"description": "published or held events whose first day has come"})
     registrations = fields.Integer(required=True, metadata={"description": "confirmed registrations"})
     attendees = fields.Integer(required=True, metadata={"description": "people let in at least once, summed over events"})
@@ -66,24 +66,24 @@ class SummarySchema(Schema):
     ngos_reached = fields.Integer(required=True, metadata={"description": "distinct NGOs with someone let in"})
     people_reached = fields.Integer(required=True, metadata={"description": "distinct people (national IDs) let in"})
     no_show_rate = fields.Float(required=True, metadata={"description": "(registrations − attendees) / registrations, 0…1"})
-    by_month = fields.List(fields.Nested(MonthSchema), required=True)
+    by_month = fields.List(fields.Nested(ReportMonthSchema), required=True)
 
 
-class ActivityQuery(_Query):
+class NgoActivityQuery(_Query):
     province = Reference(max=80, metadata={"description": "province id or Persian name"})
     months = QueryInteger(min=1, max=120, metadata={"description": "the last N months (default: the admins' rule)"})
 
 
-class StatusCountsSchema(Schema):
+class NgoStatusCountsSchema(Schema):
     active = fields.Integer(required=True)
     semi_active = fields.Integer(required=True)
     inactive = fields.Integer(required=True)
 
 
-class ActivitySchema(Schema):
-    derived = fields.Nested(StatusCountsSchema, required=True,
+class NgoActivitySchema(Schema):
+    derived = fields.Nested(NgoStatusCountsSchema, required=True,
                             metadata={"description": "by events attended in the last N months"})
-    declared = fields.Nested(StatusCountsSchema, required=True, metadata={"description": "the status typed in"})
+    declared = fields.Nested(NgoStatusCountsSchema, required=True, metadata={"description": "the status typed in"})
     months = fields.Integer(required=True)
     active_min = fields.Integer(required=True)
     semi_min = fields.Integer(required=True)
@@ -127,8 +127,8 @@ def _filter(query) -> services.ReportFilter:
 
 @bp.route("/reports/summary", methods=["GET"])
 @token_required("organizer", "admin")
-@bp.arguments(SummaryQuery, location="query")
-@bp.response(200, SummarySchema)
+@bp.arguments(ReportSummaryQuery, location="query")
+@bp.response(200, ReportSummarySchema)
 @documented
 def report_summary(query):
     """Events held, registrations, attendees, check-ins, NGOs and people reached, the no-show
@@ -142,8 +142,8 @@ def report_summary(query):
 
 @bp.route("/reports/ngo-activity", methods=["GET"])
 @token_required("organizer", "admin")
-@bp.arguments(ActivityQuery, location="query")
-@bp.response(200, ActivitySchema)
+@bp.arguments(NgoActivityQuery, location="query")
+@bp.response(200, NgoActivitySchema)
 @documented
 def report_ngo_activity(query):
     """NGOs active, semi-active and inactive by participation in the last N months, beside their
