@@ -210,3 +210,13 @@ def test_pages_and_exports_run_a_fixed_number_of_statements(client, as_user, wor
     after = {url: statements(url) for url in urls}
     assert after == before
     assert max(before[u] for u in urls[:-1]) <= 20
+
+
+def test_a_secretary_sees_their_ngos_participation_on_its_page(client, make_user, world):
+    secretary = make_user("secretary", ngo=world.ngos["N1"])
+    assert login(client, secretary).status_code == 302
+    html = client.get("/my-ngo").get_data(as_text=True)
+    section = html[html.index('id="participation"'):]
+    # Every event of any body (E1 and E2 of B1, E4 of B4), without the organizers' export links.
+    assert "کارگاه یک" in section and "نشست دو" in section and "نشست چهار" in section
+    assert "/reports/ngos/" not in section
