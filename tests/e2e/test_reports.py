@@ -57,3 +57,24 @@ def test_an_organizer_filters_sees_charts_and_exports(page, db, make_body, make_
     assert page_numbers == ["۱", "۲", "۲"]
     shahrivar = next(r for r in rows if r[0] == "شهریور ۱۴۰۴")
     assert shahrivar[1] == 1 and shahrivar[3:5] == [2, 2]
+
+
+def test_report_pages_fit_a_phone(page, db, make_body, make_ngo, make_user):
+    """No page of the reports is wider than a phone (a long event title in the invitation form
+    once pushed the reach page sideways)."""
+    world = build_world(db, make_body, make_ngo)
+    world.events["upcoming"].title = ("کارگاه توانمندسازی سمن‌های شهرستان شمیرانات در حوزهٔ جذب منابع "
+                                      "مردمی و گزارش‌دهی شفاف به مردم")
+    db.session.commit()
+    organizer = make_user("organizer", body=world.bodies["B1"])
+    page.goto("/login")
+    page.get_by_label("نام کاربری", exact=True).fill(organizer.username)
+    page.get_by_label("گذرواژه", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="ورود", exact=True).click()
+    page.wait_for_url("**/organizer/")
+    for path in ("/reports/", "/reports/events?year=", "/reports/reach?year=", "/reports/ngos?year=",
+                 "/reports/activity", "/reports/awards?year=", f"/reports/events/{world.events['E1'].id}/attendance"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 1, (path, wide)
