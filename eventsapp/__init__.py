@@ -46,7 +46,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .registrations import api as _registrations_api  # noqa: F401
     from .checkin import api as _checkin_api  # noqa: F401
     from .registrations import bp as registrations_bp
+    from .reports import bp as reports_bp
     from .events import api as _events_api  # noqa: F401
+    from .reports import api as _reports_api  # noqa: F401
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
@@ -57,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(checkin_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(calendars_bp)
+    app.register_blueprint(reports_bp)
     csrf.exempt(api_bp)  # token-authenticated, never cookie-authenticated
     init_api(app)
 
@@ -103,6 +106,7 @@ def _import_models():
     from .ngos import models as _n  # noqa: F401
     from .places import models as _p  # noqa: F401
     from .registrations import models as _r  # noqa: F401
+    from .reports import models as _rep  # noqa: F401
 
 
 def _init_login(app):

@@ -22,6 +22,7 @@ def register(app):
     app.cli.add_command(demo_data)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(reports_refresh)
 
 
 def _fail(message):
@@ -82,9 +83,28 @@ def demo_data(password, scale):
     if scale == "national":
         report += demo_scale.generate(db.session)
     db.session.commit()
+    from .reports import facts  # the reports' attendance facts, so that the first report is quick
+
+    facts.refresh(db.session)
+    db.session.commit()
     for line in report:
         click.echo(line)
     click.echo(f"demo users: {', '.join(demo.USERNAMES)}; password: {password}")
+
+
+@click.command("reports-refresh")
+@click.option("--rebuild", is_flag=True, help="rebuild the attendance facts from every check-in")
+def reports_refresh(rebuild):
+    """Bring the reports' attendance facts up to date with the check-ins (reports do this by
+    themselves; run it after restoring a backup or loading check-ins by hand)."""
+    from .reports import facts
+    from .reports.models import FactsState
+
+    if rebuild:
+        db.session.query(FactsState).delete()
+        db.session.commit()
+    click.echo(facts.refresh(db.session))
+    db.session.commit()
 
 
 @click.command("backup")

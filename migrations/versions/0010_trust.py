@@ -2,7 +2,7 @@
 folded anew (hamza forms, ezafe yeh, digits)
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 
 The clear ``token`` column goes; each row keeps the SHA-256 of its secret (``token_hash``) and,
 for new rows, a nonce from which the app derives the secret with SECRET_KEY. Existing tokens are
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,7 @@
+"""Reports across events: participation queries, charts and exports (reads every domain;
+nobody imports it)."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,2 @@
+"""The known history of ``world.py`` as the fixture ``world``."""
+from .world import world  # noqa: F401
