@@ -149,6 +149,6 @@ def create_device(data, event_id):
 def revoke_device(device_id):
     """Revoke a scanner device's token: its next scan is a 401."""
     device = access.managed_device(db.session, g.api_user, device_id)
-    services.revoke_device(device)
+    services.revoke_device(device, actor=g.api_user)
     db.session.commit()
     return device

@@ -84,7 +84,7 @@ def approve_registration(reg_id):
     """Approve a pending registration."""
     begin_write(db.session)
     reg = access.registration_for(g.api_user, reg_id, manage=True)
-    services.approve(db.session, reg)
+    services.approve(db.session, reg, actor=g.api_user)
     db.session.commit()
     return reg
 
@@ -98,6 +98,6 @@ def reject_registration(data, reg_id):
     """Reject a pending or waitlisted registration, with an optional note."""
     begin_write(db.session)
     reg = access.registration_for(g.api_user, reg_id, manage=True)
-    services.reject(db.session, reg, note=data["note"])
+    services.reject(db.session, reg, note=data["note"], actor=g.api_user)
     db.session.commit()
     return reg

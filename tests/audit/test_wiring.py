@@ -390,3 +390,25 @@ def test_an_import_is_one_entry_with_its_counts(db, written, make_user, make_ngo
         "ngo.import", "ngo", None, "ngos.csv")
     assert entry.after == {"file": "ngos.csv", "rows": 3, "added": 2, "updated": 1, "unchanged": 0,
                            "skipped": 0}
+
+
+def test_api_calls_are_recorded_with_the_tokens_user(client, db, written, make_event, make_user, organizer):
+    """Through the API the actor is the token's user, as on the pages."""
+    from tests.conftest import api_headers
+
+    event = make_event(requires_approval=True)
+    secretary = make_user("secretary")
+    one, two = registrations.register(db.session, event, secretary.ngo, [person(1), person(2)],
+                                      actor=secretary)
+    db.session.commit()
+    headers = api_headers(organizer)
+    for reg, action, body in ((one, "approve", None), (two, "reject", {"note": "خارج از استان"})):
+        w = written()
+        answer = client.post(f"/api/v1/registrations/{reg.id}/{action}", headers=headers, json=body)
+        assert answer.status_code == 200, answer.get_json()
+        entry = w.one()
+        assert (entry.action, entry.actor_id) == (f"registration.{action}", organizer.id)
+    w = written()
+    assert client.post(f"/api/v1/events/{event.id}/cancel", headers=headers,
+                       json={"reason": "هم‌زمانی با برنامهٔ استانی"}).status_code == 200
+    assert [(e.action, e.actor_id) for e in w.entries()][0] == ("event.cancel", organizer.id)
