@@ -1,4 +1,5 @@
-"""Command-line tasks: ``flask create-admin``, ``flask api-token``, ``flask demo-data``, ``flask backup``."""
+"""Command-line tasks: ``flask create-admin``, ``flask api-token``, ``flask demo-data``,
+``flask backup``, ``flask send-outbox``, ``flask send-reminders``."""
 import os
 import shutil
 import sqlite3
@@ -20,6 +21,7 @@ def register(app):
     app.cli.add_command(api_token)
     app.cli.add_command(demo_data)
     app.cli.add_command(backup)
+    app.cli.add_command(send_outbox)
 
 
 def _fail(message):
@@ -119,3 +121,22 @@ def _private_file(path: Path) -> Path:
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     os.chmod(path, 0o600)  # a file that was there already keeps its mode otherwise
     return path
+
+
+@click.command("send-outbox")
+@click.option("--once", is_flag=True, help="deliver what is due, then exit (for cron)")
+@click.option("--idle", default=2.0, show_default=True, help="seconds to wait when nothing is due")
+def send_outbox(once, idle):
+    """Deliver queued SMS and e-mail (a long-running worker; run several at once if you like)."""
+    import signal
+
+    from .notifications import channels, worker
+
+    for channel in ("sms", "email"):
+        name = channels.backend_name(current_app.config, channel)
+        if name != "outbox":
+            channels.backend_for(current_app.config, channel)  # settings missing: fail now
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    total = worker.run(once=once, idle=idle, echo=click.echo, stop=lambda: bool(stopping))
+    click.echo(f"done: sent {total.sent}, to retry {total.retried}, failed {total.failed}")

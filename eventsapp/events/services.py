@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import object_session, selectinload
 
 from ..accounts.models import Role
 from ..jalali import (format_date, format_time, from_jalali, local_datetime, month_weeks,
                       to_jalali, to_utc, utcnow)
+from ..notifications.outbox import announce
 from ..persian import normalize_text, search_key, to_persian_digits
 from ..refusals import Refusal
 from .models import (Audience, Event, EventDay, EventKind, EventStatus, Invitation, Occasion,
@@ -316,6 +317,8 @@ def update_event(session, event: Event, data: EventInput, *, now=None):
         what = {(True, True): "زمان و مکان", (True, False): "زمان", (False, True): "مکان"}
         event.change_note = f"{what[(days_changed, venue_changed)]} این رویداد تغییر کرده است."
     session.flush()
+    if (days_changed or venue_changed) and event.status != EventStatus.draft:
+        announce(session, "event", event=event, what="changed", now=now)
     return venue_conflicts(session, event.venue, data.days, exclude=event)
 
 
@@ -341,10 +344,16 @@ def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None)
     reason = normalize_text(reason)
     if target in NEEDS_REASON and event.status != EventStatus.draft and not reason:
         raise EventError(EventReason.reason_required)
+    was = event.status
     event.status = target
     event.status_reason = reason if target in NEEDS_REASON else ""
     event.updated_at = now
     event.sequence += 1
+    if was != EventStatus.draft and target in (EventStatus.postponed, EventStatus.cancelled):
+        session = object_session(event)
+        if session is not None:  # an event never saved has nobody registered
+            session.flush()
+            announce(session, "event", event=event, what=target.value, now=now)
 
 
 def publish(event, *, now=None):

@@ -1,7 +1,7 @@
 import enum
 import secrets
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime, enum_type
@@ -39,6 +39,17 @@ def new_ticket_code() -> str:
     return secrets.token_urlsafe(16)
 
 
+# Short codes, typed at the door and read over the phone: no 0/O, 1/I/L, 5/S, 2/Z, 8/B.
+SHORT_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+SHORT_LENGTH = 8
+
+
+def new_short_code() -> str:
+    """8 characters from 25 (about 37 bits), unique within an event (a constraint); printed
+    under the QR code as two groups of four. Not the credential: the long code is."""
+    return "".join(secrets.choice(SHORT_ALPHABET) for _ in range(SHORT_LENGTH))
+
+
 class Registration(db.Model):
     """One NGO member registered for one event."""
 
@@ -48,6 +59,7 @@ class Registration(db.Model):
               sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
         Index("ix_registrations_event_status", "event_id", "status", "id"),
         Index("ix_registrations_event_ngo", "event_id", "ngo_id"),
+        UniqueConstraint("event_id", "short_code", name="uq_registrations_event_short_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,9 +69,11 @@ class Registration(db.Model):
     national_id: Mapped[str] = mapped_column(String(10), index=True)
     mobile: Mapped[str] = mapped_column(String(11), index=True)
     role: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
     name_key: Mapped[str] = mapped_column(String(120), default="")
     status: Mapped[RegStatus] = mapped_column(enum_type(RegStatus, "registration_status"))
     ticket_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_ticket_code)
+    short_code: Mapped[str] = mapped_column(String(SHORT_LENGTH), default=new_short_code)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[object | None] = mapped_column(UTCDateTime)

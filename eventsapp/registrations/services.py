@@ -16,12 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from ..events.models import Audience, Event, EventStatus
 from ..events.services import can_manage, registration_closes_at
 from ..jalali import format_datetime, utcnow
+from ..notifications.outbox import announce
 from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
 from ..refusals import Refusal
 from .models import ACTIVE, RegStatus, Registration
 
 MAX_BATCH = 50
 MOBILE_RE = re.compile(r"^09\d{9}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 
 
 class RegReason(str, enum.Enum):
@@ -33,6 +35,7 @@ class RegReason(str, enum.Enum):
     duplicate = "duplicate"
     invalid_national_id = "invalid_national_id"
     invalid_mobile = "invalid_mobile"
+    invalid_email = "invalid_email"
     name_required = "name_required"
     no_attendees = "no_attendees"
     too_many = "too_many"
@@ -51,6 +54,7 @@ class RegistrationError(Refusal):
         RegReason.duplicate: "«{name}» با کد ملی {national_id} پیش‌تر برای این رویداد ثبت‌نام شده است.",
         RegReason.invalid_national_id: "ردیف {row}: کد ملی «{value}» درست نیست؛ ۱۰ رقم با رقم کنترل درست لازم است.",
         RegReason.invalid_mobile: "ردیف {row}: شمارهٔ همراه «{value}» درست نیست؛ ۱۱ رقم و با ۰۹ آغاز شود.",
+        RegReason.invalid_email: "ردیف {row}: رایانامهٔ «{value}» درست نیست (مانند name@example.ir).",
         RegReason.name_required: "ردیف {row}: نام و نام خانوادگی را بنویسید.",
         RegReason.no_attendees: "دست‌کم یک نفر را برای ثبت‌نام وارد کنید.",
         RegReason.too_many: "در هر بار حداکثر ۵۰ نفر را می‌توان ثبت‌نام کرد.",
@@ -100,6 +104,7 @@ class Attendee:
     national_id: str
     mobile: str
     role: str = ""
+    email: str = ""
 
 
 def _get(row):
@@ -118,7 +123,16 @@ def _row_problems(i: int, row) -> list[tuple[str, "RegistrationError"]]:
     if not MOBILE_RE.match(clean_mobile(get("mobile"))):
         problems.append(("mobile", RegistrationError(
             RegReason.invalid_mobile, row=_fa(i), value=_fa(str(get("mobile") or "")))))
+    email = clean_email(get("email"))
+    if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+        problems.append(("email", RegistrationError(
+            RegReason.invalid_email, row=_fa(i), value=str(get("email") or "")[:80])))
     return problems
+
+
+def clean_email(value) -> str:
+    """An optional e-mail address, trimmed and lower-cased ("" when none was given)."""
+    return to_latin_digits(normalize_text(str(value or ""))).strip().lower()
 
 
 def attendee_problems(rows) -> dict[int, list[tuple[str, "RegistrationError"]]]:
@@ -141,7 +155,7 @@ def clean_attendees(rows) -> list[Attendee]:
         get = _get(row)
         out.append(Attendee(normalize_text(get("full_name") or "")[:120],
                             clean_national_id(get("national_id")), clean_mobile(get("mobile")),
-                            normalize_text(get("role") or "")[:100]))
+                            normalize_text(get("role") or "")[:100], clean_email(get("email"))))
     return out
 
 
@@ -241,6 +255,7 @@ def register(session, event: Event, ngo, attendees, *, actor=None, now=None) -> 
             status = RegStatus.waitlisted
         reg = Registration(event=event, ngo=ngo, full_name=person.full_name,
                            national_id=person.national_id, mobile=person.mobile, role=person.role,
+                           email=person.email,
                            name_key=search_key(person.full_name), status=status, created_at=now,
                            created_by_id=getattr(actor, "id", None))
         session.add(reg)
@@ -253,6 +268,8 @@ def register(session, event: Event, ngo, attendees, *, actor=None, now=None) -> 
             raise
         raise RegistrationError(RegReason.duplicate, name=people[0].full_name,
                                 national_id=_fa(people[0].national_id)) from None
+    for reg in made:
+        announce(session, "registration", registration=reg, change="registered", now=now)
     return made
 
 
@@ -270,6 +287,7 @@ def promote_waitlist(session, event: Event, *, now=None) -> list[Registration]:
         event.confirmed_count += 1
         promoted.append(reg)
         session.flush()
+        announce(session, "registration", registration=reg, change="promoted", now=now)
     return promoted
 
 
@@ -292,6 +310,7 @@ def cancel(session, registration: Registration, *, actor=None, now=None) -> list
     if was_confirmed:
         event.confirmed_count -= 1
     session.flush()
+    announce(session, "registration", registration=registration, change="cancelled", now=now)
     return promote_waitlist(session, event, now=now) if was_confirmed else []
 
 
@@ -311,6 +330,7 @@ def approve(session, registration: Registration, *, now=None) -> Registration:
         raise RegistrationError(RegReason.full, left="")
     registration.decided_at = now
     session.flush()
+    announce(session, "registration", registration=registration, change="approved", now=now)
     return registration
 
 
@@ -323,6 +343,7 @@ def reject(session, registration: Registration, *, note: str = "", now=None) -> 
     registration.decided_at = now or utcnow()
     registration.note = normalize_text(note)[:300]
     session.flush()
+    announce(session, "registration", registration=registration, change="rejected", now=now)
     return registration
 
 

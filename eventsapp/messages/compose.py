@@ -1,0 +1,159 @@
+"""The composers: each topic a domain service announces becomes SMS and e-mail in the outbox.
+
+Keys (the idempotency keys) say what a message is, so announcing the same thing twice queues
+it once: ``reg.<id>.<change>.<channel>``, ``event.<id>.<what>.s<sequence>.r<registration>.<channel>``,
+``remind.<event>.<day>.<hours>h.r<registration>.<channel>``…
+"""
+from __future__ import annotations
+
+from flask import current_app
+
+from ..calendars import ical
+from ..events.models import EventStatus
+from ..jalali import format_date, format_time, utcnow
+from ..notifications.models import Channel
+from ..notifications.outbox import address, composer, optout_url, public_base_url, queue
+from ..registrations.models import ACTIVE, RegStatus, Registration
+from ..registrations.qr import ticket_url
+from .texts import fa, render_mail, render_sms, sms_link
+
+# (change, status after it) → template; a change not listed sends nothing.
+REGISTRATION_TEMPLATES = {
+    ("registered", RegStatus.confirmed): "ticket",
+    ("registered", RegStatus.waitlisted): "waitlisted",
+    ("registered", RegStatus.pending): "pending",
+    ("promoted", RegStatus.confirmed): "promoted",
+    ("approved", RegStatus.confirmed): "approved",
+    ("approved", RegStatus.waitlisted): "waitlisted",
+    ("rejected", RegStatus.rejected): "rejected",
+    ("cancelled", RegStatus.cancelled): "cancelled",
+    ("again", RegStatus.confirmed): "ticket",
+}
+SUBJECTS = {
+    "ticket": "بلیت «{title}»",
+    "promoted": "جا باز شد: بلیت «{title}»",
+    "approved": "ثبت‌نام شما در «{title}» تأیید شد",
+    "waitlisted": "در فهرست انتظار «{title}»",
+    "pending": "ثبت‌نام «{title}» در انتظار تأیید",
+    "rejected": "ثبت‌نام «{title}» پذیرفته نشد",
+    "cancelled": "ثبت‌نام «{title}» لغو شد",
+    "event_changed": "تغییر در «{title}»",
+    "event_postponed": "«{title}» به تعویق افتاد",
+    "event_cancelled": "«{title}» لغو شد",
+    "reminder": "یادآوری: «{title}»",
+}
+# Which messages carry the calendar invitation, and with which METHOD.
+ICS_METHOD = {"ticket": "REQUEST", "promoted": "REQUEST", "approved": "REQUEST",
+              "rejected": "CANCEL", "cancelled": "CANCEL", "event_changed": "REQUEST",
+              "event_postponed": "REQUEST", "event_cancelled": "CANCEL"}
+
+
+def site() -> ical.Site:
+    return ical.Site(base_url=public_base_url(),
+                     organizer_email=current_app.config.get("CALENDAR_ORGANIZER_EMAIL", "")
+                     or current_app.config.get("MAIL_DEFAULT_SENDER", ""))
+
+
+def short_code_text(code: str | None) -> str:
+    """«ABCD-EFGH»: two groups of four, as printed under the QR code."""
+    code = code or ""
+    return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
+
+
+def first_day(event):
+    return event.days[0] if event.days else None
+
+
+def _values(reg: Registration, **more) -> dict:
+    event = reg.event
+    day = first_day(event)
+    url = ticket_url(reg.ticket_code, public_base_url())
+    return {"reg": reg, "event": event, "title": event.title, "name": reg.full_name,
+            "ticket_url": url, "ticket_link": sms_link(url), "short_code": short_code_text(reg.short_code),
+            "day": format_date(day.date, "long") if day else "",
+            "day_short": format_date(day.date, "medium") if day else "",
+            "start": format_time(day.start_time) if day else "",
+            "end": format_time(day.end_time) if day else "",
+            "venue": ical.location_text(event), "days": len(event.days),
+            "event_url": f"{public_base_url()}/events/{event.id}",
+            "status_reason": event.status_reason, "change_note": event.change_note,
+            "fa": fa, **more}
+
+
+def _ticket(reg: Registration, template: str) -> ical.Ticket:
+    active = reg.status in ACTIVE and template not in ("cancelled", "rejected")
+    return ical.Ticket(code=reg.ticket_code, holder=reg.full_name, active=active,
+                       confirmed=reg.status == RegStatus.confirmed,
+                       status_label=reg.status.label, changed_at=reg.decided_at or reg.cancelled_at)
+
+
+def to_registration(session, reg: Registration, template: str, key: str, *, now=None,
+                    **more) -> list:
+    """The SMS to the attendee's mobile and, when given, the e-mail; ``key`` is the stem of
+    the idempotency key (the channel is added)."""
+    now = now or utcnow()
+    out = []
+    event = reg.event
+    sms_addr = address(session, Channel.sms, reg.mobile)
+    if sms_addr is not None:
+        values = _values(reg, optout=sms_link(optout_url(sms_addr)), **more)
+        body = render_sms(template, **values)
+        out.append(queue(session, key=f"{key}.sms", kind=template, addr=sms_addr, body=body,
+                         recipient_name=reg.full_name, event_id=event.id,
+                         registration_id=reg.id, now=now))
+    mail_addr = address(session, Channel.email, reg.email) if reg.email else None
+    if mail_addr is not None:
+        values = _values(reg, optout=optout_url(mail_addr), **more)
+        values.setdefault("action_url", values["ticket_url"] if reg.status in ACTIVE else values["event_url"])
+        values.setdefault("action_label", "دیدن بلیت" if reg.status == RegStatus.confirmed else "دیدن رویداد")
+        mail = render_mail(template, subject=SUBJECTS[template].format(title=event.title), **values)
+        method = ICS_METHOD.get(template)
+        ics = None
+        if method and event.days:
+            ics = ical.invitation_ics(event, site(), ticket=_ticket(reg, template), method=method,
+                                      attendee=mail_addr.address, attendee_name=reg.full_name).decode()
+        out.append(queue(session, key=f"{key}.email", kind=template, addr=mail_addr,
+                         subject=mail.subject, body=mail.text, html=mail.html, ics=ics,
+                         ics_method=method if ics else None, recipient_name=reg.full_name,
+                         event_id=event.id, registration_id=reg.id, now=now))
+    return [m for m in out if m is not None]
+
+
+@composer("registration")
+def registration_changed(session, *, registration: Registration, change: str, now=None,
+                         key: str | None = None):
+    template = REGISTRATION_TEMPLATES.get((change, registration.status))
+    if template is None:
+        return []
+    session.flush()  # the registration has its id
+    return to_registration(session, registration, template,
+                           key or f"reg.{registration.id}.{change}", now=now)
+
+
+EVENT_TEMPLATES = {"changed": "event_changed", "postponed": "event_postponed",
+                   "cancelled": "event_cancelled"}
+
+
+@composer("event")
+def event_changed(session, *, event, what: str, now=None):
+    """A published event's days, hours or venue changed, or it was postponed or cancelled:
+    everyone registered (confirmed, waiting or pending) hears it."""
+    template = EVENT_TEMPLATES[what]
+    session.flush()
+    regs = session.scalars(db_select_active(event)).all()
+    out = []
+    for reg in regs:
+        out += to_registration(session, reg, template,
+                               f"event.{event.id}.{what}.s{event.sequence}.r{reg.id}", now=now)
+    return out
+
+
+def db_select_active(event):
+    from sqlalchemy import select
+
+    return select(Registration).where(Registration.event_id == event.id,
+                                      Registration.status.in_(ACTIVE)).order_by(Registration.id)
+
+
+def event_is_live(event) -> bool:
+    return event.status in (EventStatus.published, EventStatus.postponed)
