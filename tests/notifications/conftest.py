@@ -12,6 +12,7 @@ import time
 from datetime import time as dtime
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -29,6 +30,7 @@ class Gateway:
         self.fail_next = 0          # answer 500 to this many requests
         self.hang = 0.0             # sleep this long before answering
         self.freeze_pid = None      # SIGSTOP this process, answer, then SIGKILL it
+        self.style = "generic"      # or "kavenegar" / "smsir": answer as those APIs document
         self.lock = threading.Lock()
         self.url = ""
 
@@ -44,16 +46,27 @@ class Gateway:
             time.sleep(self.hang)
         if failing:
             return 500, {"error": "gateway down"}
-        try:
+        if self.style == "kavenegar":
+            form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            body = {"to": form.get("receptor"), "text": form.get("message"), "id": form.get("localid"),
+                    "form": form}
+        else:
             body = json.loads(raw)
-        except ValueError:
-            body = {"form": raw.decode()}
+            if self.style == "smsir":
+                body = {"to": body["mobiles"][0], "text": body["messageText"], "json": body,
+                        "id": f"smsir-{len(self.requests)}"}
         key = body.get("id") or handler.headers.get("Idempotency-Key")
         with self.lock:
             duplicate = key in self.by_key
             if not duplicate:
                 self.by_key[key] = body
-        return 200, {"accepted": True, "duplicate": duplicate, "ref": f"gw-{len(self.by_key)}"}
+            n = len(self.by_key)
+        if self.style == "kavenegar":
+            return 200, {"return": {"status": 200, "message": "تایید شد"},
+                         "entries": [{"messageid": 8792000 + n, "status": 1}]}
+        if self.style == "smsir":
+            return 200, {"status": 1, "message": "موفق", "data": {"packId": "p", "messageIds": [500 + n], "cost": 1}}
+        return 200, {"accepted": True, "duplicate": duplicate, "ref": f"gw-{n}"}
 
     @property
     def texts(self):
