@@ -22,6 +22,7 @@ def register(app):
     app.cli.add_command(demo_data)
     app.cli.add_command(backup)
     app.cli.add_command(send_outbox)
+    app.cli.add_command(send_reminders)
 
 
 def _fail(message):
@@ -140,3 +141,13 @@ def send_outbox(once, idle):
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     total = worker.run(once=once, idle=idle, echo=click.echo, stop=lambda: bool(stopping))
     click.echo(f"done: sent {total.sent}, to retry {total.retried}, failed {total.failed}")
+
+
+@click.command("send-reminders")
+def send_reminders():
+    """Queue the reminders that are due (run it every few minutes; it never queues one twice)."""
+    from .messages import reminders
+
+    n = reminders.queue_reminders(db.session)
+    db.session.commit()
+    click.echo(f"reminders queued: {n}")

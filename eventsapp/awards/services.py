@@ -45,6 +45,7 @@ from ..events.models import Event, EventStatus, Official
 from ..events.services import PUBLIC_STATUSES, can_manage
 from ..jalali import JalaliError, format_date, format_datetime, parse_date, today, utcnow
 from ..ngos.models import Ngo, NgoStatus
+from ..notifications.outbox import announce
 from ..persian import normalize_text, to_latin_digits, to_persian_digits
 from ..refusals import Refusal
 from ..registrations.models import Registration, RegStatus
@@ -331,6 +332,7 @@ def _give(session, event: Event, recipients, *, kind, title, citation, presented
               for ngo, name, recipient_title in recipients]
     session.add_all(awards)
     session.flush()
+    announce(session, "awards", awards=awards, now=now)
     return Given(awards, warnings)
 
 
@@ -466,6 +468,7 @@ def certificates_for_attendance(session, event: Event, min_days: int | None = No
             except IntegrityError:
                 run.already += 1
     session.flush()
+    announce(session, "awards", awards=run.awards, now=now)
     return run
 
 

@@ -157,3 +157,96 @@ def db_select_active(event):
 
 def event_is_live(event) -> bool:
     return event.status in (EventStatus.published, EventStatus.postponed)
+
+
+# --- users: secretaries, organizers -----------------------------------------------------------
+
+def user_channels(user) -> list[Channel]:
+    """The channels a user chose (SMS, e-mail or both), of those they have an address for."""
+    choice = getattr(user.notify_by, "value", user.notify_by) or "sms"
+    wanted = {"sms": [Channel.sms], "email": [Channel.email],
+              "both": [Channel.sms, Channel.email]}[choice]
+    have = [c for c in wanted if (user.mobile if c == Channel.sms else user.email)]
+    if not have:  # whatever they chose, use what we have
+        have = [c for c in (Channel.sms, Channel.email) if (user.mobile if c == Channel.sms else user.email)]
+    return have
+
+
+def to_user(session, user, template: str, key: str, *, subject: str, now=None,
+            essential: bool = False, event_id=None, channels=None, **values) -> list:
+    out = []
+    for channel in channels or user_channels(user):
+        addr = address(session, channel, user.mobile if channel == Channel.sms else user.email)
+        if addr is None:
+            continue
+        common = {"name": user.full_name or user.username, "user": user, "fa": fa,
+                  "base_url": public_base_url(), **values}
+        if channel == Channel.sms:
+            body = render_sms(template, fit="title", optout=sms_link(optout_url(addr)), **common)
+            out.append(queue(session, key=f"{key}.sms", kind=template, addr=addr, body=body,
+                             recipient_name=common["name"], user_id=user.id, event_id=event_id,
+                             essential=essential, now=now))
+        else:
+            mail = render_mail(template, subject=subject, optout=optout_url(addr), **common)
+            out.append(queue(session, key=f"{key}.email", kind=template, addr=addr,
+                             subject=mail.subject, body=mail.text, html=mail.html,
+                             recipient_name=common["name"], user_id=user.id, event_id=event_id,
+                             essential=essential, now=now))
+    return [m for m in out if m is not None]
+
+
+@composer("claim_approved")
+def claim_approved(session, *, user, now=None):
+    session.flush()
+    ngo_name = user.ngo.name if user.ngo is not None else ""
+    return to_user(session, user, "claim_approved", f"claim.{user.id}.approved",
+                   subject=f"حساب دبیر «{ngo_name}» تأیید شد", now=now, title=ngo_name,
+                   login_url=f"{public_base_url()}/login", action_url=f"{public_base_url()}/login",
+                   action_label="ورود")
+
+
+@composer("awards")
+def awards_given(session, *, awards, now=None):
+    """Each award: to its recipient when they are a registered attendee, and to the active
+    secretaries of its NGO."""
+    from sqlalchemy import select
+
+    from ..accounts.models import Role, User
+    from ..awards.models import AWARD_KIND_LABELS
+
+    out = []
+    for award in awards:
+        event = award.event
+        verify = f"{public_base_url()}/awards/verify/{award.verification_code}"
+        recipient = award.recipient_name or (award.ngo.name if award.ngo is not None else "")
+        values = {"title": event.title, "award_title": award.title,
+                  "kind_label": AWARD_KIND_LABELS[award.kind], "recipient": recipient,
+                  "verify_url": verify, "verify_link": sms_link(verify),
+                  "action_url": verify, "action_label": "دیدن و تأیید"}
+        subject = f"{AWARD_KIND_LABELS[award.kind]} «{award.title}» در «{event.title}»"
+        if award.registration_id:
+            reg = session.get(Registration, award.registration_id)
+            for channel, value in ((Channel.sms, reg.mobile), (Channel.email, reg.email)):
+                addr = address(session, channel, value) if value else None
+                if addr is None:
+                    continue
+                key = f"award.{award.id}.r{reg.id}.{channel.value}"
+                if channel == Channel.sms:
+                    body = render_sms("award", optout=sms_link(optout_url(addr)), name=reg.full_name,
+                                      **values)
+                    out.append(queue(session, key=key, kind="award", addr=addr, body=body,
+                                     recipient_name=reg.full_name, event_id=event.id,
+                                     registration_id=reg.id, now=now))
+                else:
+                    mail = render_mail("award", subject=subject, optout=optout_url(addr),
+                                       name=reg.full_name, **values)
+                    out.append(queue(session, key=key, kind="award", addr=addr, subject=subject,
+                                     body=mail.text, html=mail.html, recipient_name=reg.full_name,
+                                     event_id=event.id, registration_id=reg.id, now=now))
+        if award.ngo_id:
+            secretaries = session.scalars(select(User).where(
+                User.ngo_id == award.ngo_id, User.role == Role.secretary, User.active)).all()
+            for user in secretaries:
+                out += to_user(session, user, "award", f"award.{award.id}.u{user.id}",
+                               subject=subject, now=now, event_id=event.id, **values)
+    return [m for m in out if m is not None]

@@ -1,6 +1,6 @@
 """An event's messages for its organizers (status, resend, part counts), and a secretary's
 "send all our tickets again"."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -10,7 +10,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..notifications.models import OutboxMessage
 from ..persian import to_persian_digits
-from . import bp, services
+from . import bp, reminders, services
 
 
 def _event_for_organizer(event_id) -> Event:
@@ -34,7 +34,26 @@ def event_messages(event_id):
     messages = services.event_messages(db.session, event)
     return render_template("messages/event_messages.html", event=event, messages=messages,
                            counts=services.status_counts(messages), form=FlaskForm(),
-                           costs=services.template_costs(event), organizer=True)
+                           costs=services.template_costs(event), organizer=True,
+                           reminder_hours=reminders.hours_of(event))
+
+
+@bp.route("/events/<id:event_id>/reminders", methods=["POST"])
+@role_required("organizer", "admin")
+def set_reminders(event_id):
+    event = _event_for_organizer(event_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        reminders.set_hours(event, request.form.get("hours", "")[:60])
+    except reminders.ReminderHoursError as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for(".event_messages", event_id=event_id))
+    db.session.commit()
+    hours = reminders.hours_of(event)
+    flash("یادآوری‌ها: " + ("، ".join(f"{to_persian_digits(h)} ساعت پیش" for h in hours) or "هیچ")
+          + " از آغاز هر روز.", "success")
+    return redirect(url_for(".event_messages", event_id=event_id))
 
 
 @bp.route("/messages/<id:message_id>/resend", methods=["POST"])

@@ -14,6 +14,7 @@ from ..accounts import models as account_models
 from ..accounts import services as accounts
 from ..accounts.models import Role, User
 from ..jalali import utcnow
+from ..notifications.outbox import announce
 from ..persian import format_number as _fa
 from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
 from ..refusals import Refusal
@@ -364,6 +365,7 @@ def approve_claim(session, claim: SecretaryClaim, actor, now=None) -> User:
     _decide(claim, ClaimStatus.approved, actor, now)
     claim.user_id = user.id
     session.flush()
+    announce(session, "claim_approved", user=user, now=now)
     return user
 
 

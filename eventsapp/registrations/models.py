@@ -39,13 +39,14 @@ def new_ticket_code() -> str:
     return secrets.token_urlsafe(16)
 
 
-# Short codes, typed at the door and read over the phone: no 0/O, 1/I/L, 5/S, 2/Z, 8/B.
-SHORT_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+# Short codes, typed at the door and read over the phone: no 0/O/Q, 1/I/L, 5/S, 2/Z, 8/B,
+# 6/G, U/V.
+SHORT_ALPHABET = "34679ACDEFHJKMNPRTWXY"
 SHORT_LENGTH = 8
 
 
 def new_short_code() -> str:
-    """8 characters from 25 (about 37 bits), unique within an event (a constraint); printed
+    """8 characters from 21 (about 35 bits), unique within an event (a constraint); printed
     under the QR code as two groups of four. Not the credential: the long code is."""
     return "".join(secrets.choice(SHORT_ALPHABET) for _ in range(SHORT_LENGTH))
 

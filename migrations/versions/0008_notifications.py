@@ -122,7 +122,7 @@ def upgrade():
     # ### end Alembic commands ###
 
 
-SHORT_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"  # as registrations.models, frozen here
+SHORT_ALPHABET = "34679ACDEFHJKMNPRTWXY"  # as registrations.models, frozen here
 
 
 def _backfill_short_codes():
