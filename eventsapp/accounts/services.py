@@ -30,6 +30,7 @@ class AccountReason(str, enum.Enum):
     name_required = "name_required"
     county_mismatch = "county_mismatch"
     wrong_password = "wrong_password"
+    invalid_email = "invalid_email"
 
 
 class AccountError(Refusal):
@@ -47,6 +48,7 @@ class AccountError(Refusal):
         AccountReason.name_required: "نام را وارد کنید.",
         AccountReason.county_mismatch: "شهرستان انتخاب‌شده در استان انتخاب‌شده نیست.",
         AccountReason.wrong_password: "گذرواژه کنونی درست نیست.",
+        AccountReason.invalid_email: "رایانامه درست نیست (مانند name@example.ir).",
     }
 
 
@@ -149,6 +151,21 @@ def change_own_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current or ""):
         raise AccountError(AccountReason.wrong_password)
     set_password(user, new)
+
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def set_contact(user: User, *, mobile: str, email: str, notify_by: str) -> None:
+    """The user's own mobile and e-mail, and which of them their messages go to."""
+    from .models import NotifyBy
+
+    mobile = _clean_mobile(mobile or "")
+    email = to_latin_digits(normalize_text(email or "")).strip().lower()
+    if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+        raise AccountError(AccountReason.invalid_email)
+    user.mobile, user.email = mobile, email
+    user.notify_by = NotifyBy(notify_by) if notify_by in {n.value for n in NotifyBy} else NotifyBy.sms
 
 
 def generate_password() -> str:

@@ -250,3 +250,16 @@ def awards_given(session, *, awards, now=None):
                 out += to_user(session, user, "award", f"award.{award.id}.u{user.id}",
                                subject=subject, now=now, event_id=event.id, **values)
     return [m for m in out if m is not None]
+
+
+@composer("password_reset")
+def password_reset(session, *, user, reset, secret: str, now=None):
+    """The code by SMS or the link by e-mail: sent even to an address that opted out (the
+    person asked for it), and never shown on any organizer's page (no event)."""
+    channel = Channel(reset.channel)
+    link = f"{public_base_url()}/password/reset/{secret}" if channel == Channel.email else ""
+    return to_user(session, user, "password_reset", f"reset.{reset.id}",
+                   subject="بازیابی گذرواژه", now=now, essential=True, channels=[channel],
+                   code=secret, link=link, action_url=link or None,
+                   action_label="گذرواژهٔ تازه", title=user.username,
+                   minutes=fa(15 if channel == Channel.sms else 60))
