@@ -98,6 +98,7 @@ def _messaging() -> dict:
         "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "eventsapp@localhost"),
         "OUTBOX_BATCH": int(env("OUTBOX_BATCH", "50") or 50),
+        "OUTBOX_CONCURRENCY": int(env("OUTBOX_CONCURRENCY", "4") or 4),
         "OUTBOX_LEASE_SECONDS": float(env("OUTBOX_LEASE_SECONDS", "300") or 300),
         "OUTBOX_MAX_ATTEMPTS": int(env("OUTBOX_MAX_ATTEMPTS", "5") or 5),
         "OUTBOX_RETRY_SECONDS": float(env("OUTBOX_RETRY_SECONDS", "30") or 30),
