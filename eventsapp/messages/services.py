@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..jalali import utcnow
@@ -77,7 +76,9 @@ def template_costs(event, sample: Registration | None = None) -> list[TemplateCo
                                  status=RegStatus.confirmed)
     if reg.ticket_code is None:
         reg.ticket_code = "x" * 22
-    base = current_app.config.get("PUBLIC_BASE_URL") or "https://events.example.ir"
+    from ..notifications.outbox import public_base_url
+
+    base = public_base_url()
     out = []
     for name, label in TEMPLATE_LABELS.items():
         values = _values(reg, optout=sms_link(f"{base}/o/xxxxxxxxxx"), when="فردا")

@@ -21,15 +21,17 @@ def shorten(text: str, n: int) -> str:
     return text if len(text) <= n else text[:max(1, n - 1)].rstrip() + "…"
 
 
-def render_sms(template: str, *, fit: str = "title", max_parts: int = 2, **values) -> str:
-    """``messages/<template>.sms.txt``, with ``values[fit]`` shortened until the text fits."""
-    full = values.get(fit, "")
+def render_sms(template: str, *, fit=("title", "venue"), max_parts: int = 2, **values) -> str:
+    """``messages/<template>.sms.txt``, with the values named in ``fit`` shortened, one after
+    the other, until the text fits in ``max_parts``."""
     text = _sms(template, values)
-    n = len(full)
-    while sms.parts(text) > max_parts and n > 8:
-        n -= max(1, (sms.units(text) - sms.limit_for(max_parts)) // 2 or 1)
-        values[fit] = shorten(full, n)
-        text = _sms(template, values)
+    for key in (fit,) if isinstance(fit, str) else fit:
+        full = values.get(key) or ""
+        n = len(full)
+        while sms.parts(text) > max_parts and n > 8:
+            n -= max(1, (sms.units(text) - sms.limit_for(max_parts)) // 2)
+            values[key] = shorten(full, n)
+            text = _sms(template, values)
     return text
 
 

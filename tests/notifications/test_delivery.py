@@ -283,3 +283,16 @@ def test_two_workers_drain_a_thousand_messages_and_none_is_sent_twice(
     assert dict(statuses) == {MessageStatus.sent: 1000}
     workers = db.session.scalars(select(OutboxMessage.claimed_by).distinct()).all()
     assert len(workers) == 2, f"both workers took a share: {outputs}"
+
+
+def test_every_template_stays_within_two_parts_even_for_a_long_title(db, delivering, make_event,
+                                                                     app):
+    from eventsapp.messages.services import template_costs
+
+    event = make_event(title="کارگاه توانمندسازی سمن‌های حوزهٔ محیط زیست و منابع طبیعی استان "
+                             "تهران با همکاری دفتر امور اجتماعی و فرهنگی استانداری")
+    with app.test_request_context():
+        costs = template_costs(event)
+    assert {c.name for c in costs} >= {"ticket", "event_changed", "reminder", "event_cancelled"}
+    assert all(c.parts <= 2 for c in costs), [(c.name, c.units) for c in costs if c.parts > 2]
+    assert all("events.example.ir/o/" in c.text for c in costs)
