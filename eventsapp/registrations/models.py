@@ -1,7 +1,7 @@
 import enum
 import secrets
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime, enum_type
@@ -60,7 +60,7 @@ class Registration(db.Model):
               sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
         Index("ix_registrations_event_status", "event_id", "status", "id"),
         Index("ix_registrations_event_ngo", "event_id", "ngo_id"),
-        UniqueConstraint("event_id", "short_code", name="uq_registrations_event_short_code"),
+        Index("uq_registrations_event_short_code", "event_id", "short_code", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,7 +74,8 @@ class Registration(db.Model):
     name_key: Mapped[str] = mapped_column(String(120), default="")
     status: Mapped[RegStatus] = mapped_column(enum_type(RegStatus, "registration_status"))
     ticket_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_ticket_code)
-    short_code: Mapped[str] = mapped_column(String(SHORT_LENGTH), default=new_short_code)
+    # NULL only for rows written around the ORM (its default fills it in everywhere else).
+    short_code: Mapped[str | None] = mapped_column(String(SHORT_LENGTH), default=new_short_code)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[object | None] = mapped_column(UTCDateTime)
