@@ -7,9 +7,11 @@ it once: ``reg.<id>.<change>.<channel>``, ``event.<id>.<what>.s<sequence>.r<regi
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import select
 
+from ..accounts.models import Role, User
+from ..awards.models import AWARD_KIND_LABELS
 from ..calendars import ical
-from ..events.models import EventStatus
 from ..jalali import format_date, format_time, utcnow
 from ..notifications.models import Channel
 from ..notifications.outbox import address, composer, optout_url, public_base_url, queue
@@ -140,7 +142,9 @@ def event_changed(session, *, event, what: str, now=None):
     everyone registered (confirmed, waiting or pending) hears it."""
     template = EVENT_TEMPLATES[what]
     session.flush()
-    regs = session.scalars(db_select_active(event)).all()
+    regs = session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+        .order_by(Registration.id)).all()
     out = []
     for reg in regs:
         out += to_registration(session, reg, template,
@@ -148,15 +152,6 @@ def event_changed(session, *, event, what: str, now=None):
     return out
 
 
-def db_select_active(event):
-    from sqlalchemy import select
-
-    return select(Registration).where(Registration.event_id == event.id,
-                                      Registration.status.in_(ACTIVE)).order_by(Registration.id)
-
-
-def event_is_live(event) -> bool:
-    return event.status in (EventStatus.published, EventStatus.postponed)
 
 
 # --- users: secretaries, organizers -----------------------------------------------------------
@@ -209,11 +204,6 @@ def claim_approved(session, *, user, now=None):
 def awards_given(session, *, awards, now=None):
     """Each award: to its recipient when they are a registered attendee, and to the active
     secretaries of its NGO."""
-    from sqlalchemy import select
-
-    from ..accounts.models import Role, User
-    from ..awards.models import AWARD_KIND_LABELS
-
     out = []
     for award in awards:
         event = award.event
