@@ -43,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .checkin import bp as checkin_bp
     from .events import bp as events_bp
     from .ngos import bp as ngos_bp
+    from .notifications import bp as notifications_bp
+    from .messages import bp as messages_bp
     from .registrations import api as _registrations_api  # noqa: F401
     from .checkin import api as _checkin_api  # noqa: F401
     from .registrations import bp as registrations_bp
@@ -60,6 +62,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(awards_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(messages_bp)
     csrf.exempt(api_bp)  # token-authenticated, never cookie-authenticated
     init_api(app)
 
@@ -105,6 +109,7 @@ def _import_models():
     from .events import models as _e  # noqa: F401
     from .ngos import models as _n  # noqa: F401
     from .places import models as _p  # noqa: F401
+    from .notifications import models as _msg  # noqa: F401
     from .registrations import models as _r  # noqa: F401
     from .reports import models as _rep  # noqa: F401
 

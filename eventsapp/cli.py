@@ -1,5 +1,5 @@
 """Command-line tasks: ``flask create-admin``, ``flask api-token``, ``flask demo-data``,
-``flask backup``, ``flask restore``."""
+``flask backup``, ``flask restore``, ``flask send-outbox``, ``flask send-reminders``."""
 import os
 import shutil
 import sqlite3
@@ -23,6 +23,8 @@ def register(app):
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(reports_refresh)
+    app.cli.add_command(send_outbox)
+    app.cli.add_command(send_reminders)
 
 
 def _fail(message):
@@ -201,3 +203,32 @@ def _private_file(path: Path) -> Path:
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     os.chmod(path, 0o600)  # a file that was there already keeps its mode otherwise
     return path
+
+
+@click.command("send-outbox")
+@click.option("--once", is_flag=True, help="deliver what is due, then exit (for cron)")
+@click.option("--idle", default=2.0, show_default=True, help="seconds to wait when nothing is due")
+def send_outbox(once, idle):
+    """Deliver queued SMS and e-mail (a long-running worker; run several at once if you like)."""
+    import signal
+
+    from .notifications import channels, worker
+
+    for channel in ("sms", "email"):
+        name = channels.backend_name(current_app.config, channel)
+        if name != "outbox":
+            channels.backend_for(current_app.config, channel)  # settings missing: fail now
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    total = worker.run(once=once, idle=idle, echo=click.echo, stop=lambda: bool(stopping))
+    click.echo(f"done: sent {total.sent}, to retry {total.retried}, failed {total.failed}")
+
+
+@click.command("send-reminders")
+def send_reminders():
+    """Queue the reminders that are due (run it every few minutes; it never queues one twice)."""
+    from .messages import reminders
+
+    n = reminders.queue_reminders(db.session)
+    db.session.commit()
+    click.echo(f"reminders queued: {n}")

@@ -78,4 +78,34 @@ def load(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "BACKUP_DIR": os.environ.get("BACKUP_DIR", str(path / "backups")),
         "NGO_IMPORT_DIR": os.environ.get("NGO_IMPORT_DIR", ""),
+        **_messaging(),
+    }
+
+
+def _messaging() -> dict:
+    """SMS and e-mail: backends, gateways, SMTP and the outbox worker (see README, Messages)."""
+    env = os.environ.get
+    return {
+        "SMS_BACKEND": env("SMS_BACKEND", "outbox"),
+        "SMS_GATEWAY_URL": env("SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_TOKEN": env("SMS_GATEWAY_TOKEN", ""),
+        "SMS_TIMEOUT": float(env("SMS_TIMEOUT", "10") or 10),
+        "KAVENEGAR_API_KEY": env("KAVENEGAR_API_KEY", ""),
+        "KAVENEGAR_SENDER": env("KAVENEGAR_SENDER", ""),
+        "KAVENEGAR_URL": env("KAVENEGAR_URL", ""),
+        "SMSIR_API_KEY": env("SMSIR_API_KEY", ""),
+        "SMSIR_LINE_NUMBER": env("SMSIR_LINE_NUMBER", ""),
+        "SMSIR_URL": env("SMSIR_URL", ""),
+        "MAIL_BACKEND": env("MAIL_BACKEND", "smtp" if env("MAIL_SERVER") else "outbox"),
+        "MAIL_SERVER": env("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env("MAIL_PORT", "25") or 25),
+        "MAIL_USERNAME": env("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": env("MAIL_USE_TLS", "0") == "1",
+        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "eventsapp@localhost"),
+        "OUTBOX_BATCH": int(env("OUTBOX_BATCH", "50") or 50),
+        "OUTBOX_CONCURRENCY": int(env("OUTBOX_CONCURRENCY", "4") or 4),
+        "OUTBOX_LEASE_SECONDS": float(env("OUTBOX_LEASE_SECONDS", "300") or 300),
+        "OUTBOX_MAX_ATTEMPTS": int(env("OUTBOX_MAX_ATTEMPTS", "5") or 5),
+        "OUTBOX_RETRY_SECONDS": float(env("OUTBOX_RETRY_SECONDS", "30") or 30),
     }

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from .jalali import JalaliError, format_date, parse_date, parse_time
-from .persian import clean_text, normalize_text, to_latin_digits
+from .persian import clean_text, to_latin_digits
 
 REQUIRED = "این خانه را پر کنید."
 

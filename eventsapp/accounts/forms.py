@@ -52,3 +52,26 @@ class TokenForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """An empty form: a POST button protected by CSRF."""
+
+
+class ForgotForm(BaseForm):
+    username = StringField("نام کاربری", [required(), max_length(60)])
+    channel = SelectField("راه فرستادن", choices=choices([("sms", "کد با پیامک به شمارهٔ همراه حساب"),
+                                                           ("email", "پیوند با رایانامهٔ حساب")]))
+
+
+class ResetCodeForm(BaseForm):
+    username = StringField("نام کاربری", [required(), max_length(60)])
+    code = StringField("کد پیامک‌شده", [required(), max_length(12)])
+    password = PasswordField("گذرواژهٔ تازه", [required(), max_length(200)])
+
+
+class ResetLinkForm(BaseForm):
+    password = PasswordField("گذرواژهٔ تازه", [required(), max_length(200)])
+
+
+class ContactForm(BaseForm):
+    mobile = TextField("شمارهٔ همراه", [optional(), max_length(20)])
+    email = TextField("رایانامه", [optional(), max_length(254)])
+    notify_by = SelectField("پیام‌های من از چه راهی برسد", choices=choices([
+        ("sms", "پیامک"), ("email", "رایانامه"), ("both", "هر دو")]))

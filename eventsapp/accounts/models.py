@@ -3,7 +3,7 @@ import hashlib
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,6 +33,16 @@ ROLE_LABELS = {
     Role.secretary: "دبیر سمن",
     Role.door: "کارکنان پذیرش",
 }
+
+
+class NotifyBy(str, enum.Enum):
+    sms = "sms"
+    email = "email"
+    both = "both"
+
+    @property
+    def label(self):
+        return {NotifyBy.sms: "پیامک", NotifyBy.email: "رایانامه", NotifyBy.both: "هر دو"}[self]
 
 
 class BodyKind(str, enum.Enum):
@@ -88,6 +98,10 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(60), unique=True)
     full_name: Mapped[str] = mapped_column(String(120), default="")
     mobile: Mapped[str] = mapped_column(String(11), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    # Which channels this user's own messages (claims, awards, password reset) go by.
+    notify_by: Mapped["NotifyBy"] = mapped_column(enum_type(NotifyBy, "notify_by"),
+                                                  default=NotifyBy.sms)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     body_id: Mapped[int | None] = mapped_column(ForeignKey("organizing_bodies.id"), index=True)
@@ -153,3 +167,22 @@ class ApiToken(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class PasswordReset(db.Model):
+    """A password reset: a six-digit code sent by SMS or a link sent by e-mail. Only its hash
+    is kept; it expires, and it works once."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    address: Mapped[str] = mapped_column(String(254), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[object] = mapped_column(UTCDateTime)
+    used_at: Mapped[object | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -3,11 +3,12 @@ from flask_login import current_user, login_user, logout_user
 from urllib.parse import urlsplit
 
 from .. import limits
-from ..extensions import csrf, db
+from ..extensions import begin_write, csrf, db, limiter
 from ..persian import to_persian_digits
-from .forms import ChangePasswordForm, ConfirmForm, LoginForm, TokenForm
+from .forms import (ChangePasswordForm, ConfirmForm, ContactForm, ForgotForm, LoginForm,
+                    ResetCodeForm, ResetLinkForm, TokenForm)
 from .models import ApiToken, Role
-from . import bp, services
+from . import bp, reset, services
 from .permissions import login_required_any, public
 
 HOME_ENDPOINTS = {
@@ -90,7 +91,22 @@ def home():
 @login_required_any
 def account():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
+    contact = ContactForm(prefix="contact", obj=None)
+    if request.method == "GET":
+        contact.mobile.data, contact.email.data = current_user.mobile, current_user.email
+        contact.notify_by.data = current_user.notify_by.value
+    if request.form.get("contact-submit") and contact.validate_on_submit():
+        try:
+            services.set_contact(current_user, mobile=contact.mobile.data, email=contact.email.data,
+                                 notify_by=contact.notify_by.data)
+        except services.AccountError as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+        else:
+            db.session.commit()
+            flash("راه‌های تماس ذخیره شد.", "success")
+            return redirect(url_for(".account"))
+    elif not request.form.get("contact-submit") and form.validate_on_submit():
         try:
             services.change_own_password(current_user, form.current.data, form.new.data)
         except services.AccountError as refusal:
@@ -100,7 +116,7 @@ def account():
             login_user(current_user._get_current_object())  # the session token changed
             flash("گذرواژه تغییر کرد.", "success")
             return redirect(url_for(".account"))
-    return render_template("accounts/account.html", form=form)
+    return render_template("accounts/account.html", form=form, contact=contact)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
@@ -127,3 +143,101 @@ def revoke_token(token_id):
         db.session.commit()
         flash("توکن باطل شد.", "success")
     return redirect(url_for(".tokens"))
+
+
+# --- password reset ------------------------------------------------------------------------
+
+SENT = "اگر حسابی با این نام کاربری باشد و آن راه را داشته باشد، کد یا پیوند بازیابی فرستاده شد."
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+@public
+def forgot():
+    """Ask for a code by SMS or a link by e-mail. The answer is the same whether or not the
+    account exists; a refusal (too many requests, no such address) is said only to an account
+    that exists, since it concerns that account."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        begin_write(db.session)
+        user = reset.find_user(db.session, form.username.data)
+        if user is not None:
+            try:
+                reset.request_reset(db.session, user, form.channel.data)
+            except reset.ResetError as refusal:
+                db.session.rollback()
+                if refusal.reason == reset.ResetReason.too_many:
+                    flash(refusal.message, "error")
+                    return render_template("accounts/forgot.html", form=form), 429
+            else:
+                db.session.commit()
+        flash(SENT, "info")
+        if form.channel.data == "sms":
+            return redirect(url_for(".reset_by_code", u=form.username.data[:60]))
+        return redirect(url_for(".login"))
+    return render_template("accounts/forgot.html", form=form), 400 if form.is_submitted() else 200
+
+
+def _finish(user):
+    logout_user()
+    flash("گذرواژه تغییر کرد؛ همهٔ نشست‌های دیگر و توکن‌های API این حساب باطل شد. وارد شوید.",
+          "success")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/password/code", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+@public
+def reset_by_code():
+    form = ResetCodeForm()
+    if request.method == "GET":
+        form.username.data = (request.args.get("u") or "")[:60]
+    status = 200
+    if form.validate_on_submit():
+        begin_write(db.session)
+        user = reset.find_user(db.session, form.username.data)
+        try:
+            if user is None:
+                raise reset.ResetError(reset.ResetReason.invalid)
+            found = reset.check_code(db.session, user, form.code.data)
+            reset.complete(db.session, found, form.password.data)
+        except reset.ResetError as refusal:
+            db.session.commit()  # a wrong try counts
+            flash(refusal.message, "error")
+            status = 422
+        except services.AccountError as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+            status = 422
+        else:
+            db.session.commit()
+            return _finish(user)
+    elif form.is_submitted():
+        status = 400
+    return render_template("accounts/reset_code.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+@public
+def reset_by_link(token):
+    form = ResetLinkForm()
+    try:
+        found = reset.check_link(db.session, token[:100])
+    except reset.ResetError as refusal:
+        return render_template("accounts/reset_link.html", form=None, error=refusal.message), 404
+    status = 200
+    if form.validate_on_submit():
+        begin_write(db.session)
+        found = reset.check_link(db.session, token[:100])
+        try:
+            user = reset.complete(db.session, found, form.password.data)
+        except services.AccountError as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+            status = 422
+        else:
+            db.session.commit()
+            return _finish(user)
+    return render_template("accounts/reset_link.html", form=form, error=None,
+                           username=found.user.username), status

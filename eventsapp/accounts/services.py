@@ -169,6 +169,21 @@ def change_own_password(user: User, current: str, new: str) -> None:
     set_password(user, new, actor=user)
 
 
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def set_contact(user: User, *, mobile: str, email: str, notify_by: str) -> None:
+    """The user's own mobile and e-mail, and which of them their messages go to."""
+    from .models import NotifyBy
+
+    mobile = _clean_mobile(mobile or "")
+    email = to_latin_digits(normalize_text(email or "")).strip().lower()
+    if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+        raise AccountError(AccountReason.invalid_email)
+    user.mobile, user.email = mobile, email
+    user.notify_by = NotifyBy(notify_by) if notify_by in {n.value for n in NotifyBy} else NotifyBy.sms
+
+
 def generate_password() -> str:
     """A readable random password for an admin to hand over (about 60 bits)."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"

@@ -15,7 +15,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import object_session
 
 from ..jalali import iso_instant, utcnow

@@ -52,6 +52,7 @@ from ..events.models import Event, EventStatus, Official
 from ..events.services import PUBLIC_STATUSES, can_manage, can_view
 from ..jalali import JalaliError, format_date, format_datetime, parse_date, today, utcnow
 from ..ngos.models import Ngo, NgoStatus
+from ..notifications.outbox import announce
 from ..persian import clean_text, normalize_text, sort_key, to_latin_digits, to_persian_digits
 from ..refusals import Access, AccessRefusal, Refusal
 from ..registrations.models import Registration, RegStatus
@@ -404,6 +405,7 @@ def _give(session, event: Event, recipients, *, kind, title, citation, presented
     session.add_all(awards)
     session.flush()
     _audit_issued(session, awards, actor, now)
+    announce(session, "awards", awards=awards, now=now)
     return Given(awards, warnings)
 
 
@@ -543,6 +545,7 @@ def certificates_for_attendance(session, event: Event, min_days: int | None = No
                 run.already += 1
     session.flush()
     _audit_issued(session, run.awards, actor, now)
+    announce(session, "awards", awards=run.awards, now=now)
     return run
 
 

@@ -605,3 +605,27 @@ def webcal(url: str) -> str:
     """The same URL with the webcal:// scheme, which calendar apps open as a subscription."""
     scheme, _, rest = url.partition("://")
     return "webcal://" + rest if scheme in ("http", "https") else url
+
+
+def invitation_ics(event, site: Site, *, ticket: Ticket | None = None, method: str = "REQUEST",
+                   attendee: str = "", attendee_name: str = "") -> bytes:
+    """An iTIP invitation for e-mail (RFC 5546): ``METHOD:REQUEST`` for a new or changed event,
+    ``METHOD:CANCEL`` when it or the holder's registration is off. The VEVENTs are those of
+    :func:`event_ics` (same UIDs and SEQUENCE), each naming the attendee."""
+    data = EventData.of(event)
+    cal = new_calendar(data.title, years=_years([data]))
+    cal.pop("method")
+    cal.add("method", method)
+    components = event_components(data, site, ticket=ticket)
+    for vevent in components:
+        if method == "CANCEL":
+            vevent.pop("status")
+            vevent.add("status", "CANCELLED")
+        if attendee:
+            params = {"role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION", "rsvp": "FALSE"}
+            if attendee_name:
+                params["cn"] = _cn(attendee_name)
+            vevent.add("attendee", icalendar.vCalAddress(f"mailto:{attendee}"), parameters=params)
+        if "organizer" not in vevent:
+            vevent.add("organizer", icalendar.vCalAddress(site.organizer_address))
+    return _assemble(cal, [c.to_ical() for c in components])

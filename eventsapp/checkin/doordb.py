@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 
 from ..events.models import EventStatus
-from ..registrations.models import RegStatus
+from ..registrations.models import SHORT_LENGTH, RegStatus
 
 _SQL = {
     # A device's scan reads everything in one statement: the device, the event with today's
@@ -55,6 +55,12 @@ _SQL = {
         FROM registrations r JOIN events e ON e.id = r.event_id
         LEFT JOIN ngos n ON n.id = r.ngo_id
         WHERE r.ticket_code = :code""",
+    # A short code (8 characters) is unique within its event only.
+    "ticket_short": """
+        SELECT r.id, r.event_id, r.status, r.full_name, r.role, n.name, e.title
+        FROM registrations r JOIN events e ON e.id = r.event_id
+        LEFT JOIN ngos n ON n.id = r.ngo_id
+        WHERE r.event_id = :event_id AND r.short_code = :code""",
     # The partial unique index on (registration_id, day) for live check-ins decides between two
     # gates scanning one ticket at once: one row goes in, the other statement returns nothing.
     "insert_checkin": """
@@ -157,13 +163,17 @@ class DoorDb:
         """(device, event, ticket), each None when there is none, read in one statement: the
         live device with this token hash as (id, event_id, last_used_at), the event as
         ``event_today`` gives it, the ticket as ``ticket`` gives it."""
+        short = code is not None and len(code) == SHORT_LENGTH
         row = self._one("device_scan", {"token_hash": token_hash, "event_id": event_id,
-                                        "today": self._date_in(today), "code": code or ""})
+                                        "today": self._date_in(today),
+                                        "code": "" if short else code or ""})
         device = None if row[0] is None else (row[0], row[1], self._instant_out(row[2]))
         event = None if row[3] is None else (
             EventStatus(row[4]), row[5], row[6], self._date_out(row[7]),
             self._time_out(row[8]), self._time_out(row[9]))
         ticket = None if row[10] is None else (row[10], row[11], RegStatus(row[12]), *row[13:])
+        if short and device is not None:
+            ticket = self.ticket(code, event_id)
         return device, event, ticket
 
     def event_today(self, event_id: int, today: date):
@@ -175,9 +185,15 @@ class DoorDb:
         return (EventStatus(row[0]), row[1], row[2], self._date_out(row[3]),
                 self._time_out(row[4]), self._time_out(row[5]))
 
-    def ticket(self, code: str):
-        """(registration id, event id, status, full name, role, NGO name, event title) or None."""
-        row = self._one("ticket", {"code": code})
+    def ticket(self, code: str, event_id: int | None = None):
+        """(registration id, event id, status, full name, role, NGO name, event title) or None;
+        a short code is looked up within ``event_id``."""
+        if len(code) == SHORT_LENGTH:
+            if event_id is None:
+                return None
+            row = self._one("ticket_short", {"code": code, "event_id": event_id})
+        else:
+            row = self._one("ticket", {"code": code})
         return None if row is None else (row[0], row[1], RegStatus(row[2]), *row[3:])
 
     def recheck(self, registration_id: int, today: date):

@@ -23,10 +23,10 @@ from ..audit.models import Action
 from ..events.models import Event, EventStatus
 from ..events.services import can_manage
 from ..ngos.models import Ngo
-from ..jalali import format_datetime, format_time, local_datetime, to_tehran, utcnow
+from ..jalali import format_time, local_datetime, to_tehran, utcnow
 from ..persian import normalize_text, number_term, search_key, sort_key, to_latin_digits
 from ..refusals import Access, AccessRefusal, Refusal
-from ..registrations.models import ACTIVE, RegStatus, Registration
+from ..registrations.models import ACTIVE, SHORT_ALPHABET, RegStatus, Registration
 from . import doordb
 from .doordb import DoorDb
 from .models import CheckIn, EventStaff, ScanLog, ScannerDevice, Verdict
@@ -118,7 +118,22 @@ def extract_code(text: str) -> str | None:
     if BARE_CODE.fullmatch(text):
         return text
     match = CODE_IN_URL.search(text)
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    return short_code(text)
+
+
+SHORT_CODE = re.compile(r"([A-Za-z0-9]{4})[\s-]?([A-Za-z0-9]{4})")
+
+
+def short_code(text: str) -> str | None:
+    """A ticket's short code as typed at the door («acde-3467», «ACDE 3467»): upper case, no
+    separator; None unless every character is of the short-code alphabet."""
+    match = SHORT_CODE.fullmatch(text)
+    if not match:
+        return None
+    code = (match.group(1) + match.group(2)).upper()
+    return code if all(c in SHORT_ALPHABET for c in code) else None
 
 
 def window(date, start, end, before: int, after: int):
@@ -151,7 +166,7 @@ def decide_scan(door: DoorDb, event_id: int, text: str, *, now=None, event=None,
     now = now or utcnow()
     if ticket is _UNREAD:
         code = extract_code(text)
-        row = door.ticket(code) if code else None
+        row = door.ticket(code, event_id) if code else None
     else:
         row = ticket
     pending = PendingScan(event_id, text or "", now, ScanResult(Verdict.unknown))

@@ -191,6 +191,8 @@ class Event(db.Model):
     # The door opens this many minutes before each day's start and closes this many after its end.
     checkin_before: Mapped[int] = mapped_column(Integer, default=60)
     checkin_after: Mapped[int] = mapped_column(Integer, default=30)
+    # Reminders go this many hours before each day starts (comma-separated; empty: none).
+    reminder_hours: Mapped[str] = mapped_column(String(40), default="24,2")
     # Whether the event page lists the NGOs honoured at it.
     awards_public: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[EventStatus] = mapped_column(enum_type(EventStatus, "event_status"),

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
 from hijridate import Gregorian, Hijri
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import object_session, selectinload
 
 from ..accounts.models import OrganizingBody, Role
 from ..audit import services as audit
@@ -17,6 +17,7 @@ from ..audit.models import Action
 from ..jalali import (format_date, format_time, from_jalali, local_datetime, month_weeks,
                       to_jalali, to_utc, utcnow)
 from ..ngos.models import Ngo
+from ..notifications.outbox import announce
 from ..persian import clean_text, normalize_text, search_key, to_latin_digits, to_persian_digits
 from ..places.services import find_county, find_province
 from ..refusals import Access, AccessRefusal, Refusal
@@ -435,6 +436,8 @@ def update_event(session, event: Event, data: EventInput, *, now=None, status=No
         set_status(event, status, now=now, actor=actor)
     session.flush()
     audit.record(session, actor, Action.event_edit, event, before, audited(event), now=now)
+    if (days_changed or venue_changed) and event.status != EventStatus.draft:
+        announce(session, "event", event=event, what="changed", now=now)
     return warnings(session, event, data.days)
 
 
@@ -465,12 +468,18 @@ def set_status(event: Event, target: EventStatus, *, reason: str = "", now=None,
     if target in NEEDS_REASON and event.status != EventStatus.draft and not reason:
         raise EventError(EventReason.reason_required)
     before = {"status": event.status, "status_reason": event.status_reason}
+    was = event.status
     event.status = target
     event.status_reason = reason if target in NEEDS_REASON else ""
     event.updated_at = now
     event.sequence += 1
     audit.record(None, actor, STATUS_ACTIONS[target], event, before,
                  {"status": event.status, "status_reason": event.status_reason}, now=now)
+    if was != EventStatus.draft and target in (EventStatus.postponed, EventStatus.cancelled):
+        session = object_session(event)
+        if session is not None:  # an event never saved has nobody registered
+            session.flush()
+            announce(session, "event", event=event, what=target.value, now=now)
 
 
 def publish(event, *, now=None, actor=None):

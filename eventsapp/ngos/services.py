@@ -16,6 +16,7 @@ from ..accounts.models import Role, User
 from ..audit import services as audit
 from ..audit.models import Action
 from ..jalali import utcnow
+from ..notifications.outbox import announce
 from ..persian import clean_text, format_number as _fa
 from ..persian import normalize_text, search_key, to_latin_digits, to_persian_digits
 from ..refusals import Refusal
@@ -390,6 +391,7 @@ def approve_claim(session, claim: SecretaryClaim, actor, now=None) -> User:
     audit.record(session, actor, Action.claim_approve, claim, {"status": ClaimStatus.pending},
                  {"status": claim.status, "user_id": user.id}, label=f"{claim.full_name} ({claim.ngo.name})",
                  now=now)
+    announce(session, "claim_approved", user=user, now=now)
     return user
 
 

@@ -21,7 +21,8 @@ NO_REG = "no such registration, or one the caller may not see (another NGO's, an
 @token_required("secretary")
 @errors({404: "no such event, or a draft",
          409: "full, ngo_quota, closed, not_open, duplicate: nothing saved",
-         422: "invalid_national_id, invalid_mobile, name_required (with its row), not_in_audience"})
+         422: "invalid_national_id, invalid_mobile, invalid_email, name_required (with its row), "
+              "not_in_audience"})
 @bp.arguments(RegCreateInputSchema)
 @bp.response(201, RegCreatedSchema, description="confirmed while seats last, then waitlisted")
 def create_registrations(data, event_id):

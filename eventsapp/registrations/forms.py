@@ -16,9 +16,13 @@ class AttendeeForm(FlaskForm):
                        render_kw={"inputmode": "tel", "dir": "ltr", "autocomplete": "off",
                                   "placeholder": "09xxxxxxxxx"})
     role = TextField("نقش در سمن", [optional(), max_length(100)], render_kw={"placeholder": "مثلاً دبیر، عضو هیئت‌مدیره"})
+    email = TextField("رایانامه (اختیاری)", [optional(), max_length(254)],
+                      render_kw={"inputmode": "email", "dir": "ltr", "autocomplete": "off",
+                                 "placeholder": "name@example.ir"})
 
     def is_blank(self) -> bool:
-        return not any((f.data or "").strip() for f in (self.full_name, self.national_id, self.mobile, self.role))
+        return not any((f.data or "").strip() for f in (self.full_name, self.national_id, self.mobile,
+                                                         self.role, self.email))
 
 
 class RegisterForm(BaseForm):
@@ -27,7 +31,8 @@ class RegisterForm(BaseForm):
     def filled_rows(self) -> list[tuple[AttendeeForm, dict]]:
         """The rows someone typed in, each with its form (to mark its fields)."""
         return [(a.form, {"full_name": a.form.full_name.data, "national_id": a.form.national_id.data,
-                          "mobile": a.form.mobile.data, "role": a.form.role.data})
+                          "mobile": a.form.mobile.data, "role": a.form.role.data,
+                          "email": a.form.email.data})
                 for a in self.attendees if not a.form.is_blank()]
 
 

@@ -8,7 +8,7 @@ from .models import RegStatus
 from .services import MAX_BATCH
 
 add_labels({"attendees": "فهرست شرکت‌کنندگان (attendees)", "attendees.full_name": "نام و نام خانوادگی",
-            "attendees.national_id": "کد ملی", "attendees.mobile": "شمارهٔ همراه", "attendees.role": "سمت",
+            "attendees.national_id": "کد ملی", "attendees.mobile": "شمارهٔ همراه", "attendees.role": "سمت", "attendees.email": "رایانامه",
             "status": "وضعیت", "ngo_id": "شناسهٔ سمن", "q": "عبارت جست‌وجو", "note": "یادداشت"})
 
 
@@ -40,6 +40,9 @@ class AttendeeSchema(Schema):
         "example": "0012345679", "description": "10 digits; a wrong check digit is 422"})
     mobile = Digits(max=20, required=True, metadata={"example": "09121234567"})  # or +98…, 0098…, 9…
     role = Text(max=100, load_default="", metadata={"description": "the attendee's role in the NGO"})
+    email = Text(max=254, load_default="", metadata={
+        "example": "zahra@example.ir", "description": "optional: tickets and changes by e-mail too; "
+        "an address that is not one is 422 invalid_email"})
 
 
 class RegCreateInputSchema(Schema):
@@ -62,6 +65,8 @@ class RegistrationOutSchema(Schema):
     status = Enum(RegStatus, required=True)
     status_label = fields.String(attribute="status.label", required=True)
     ticket_code = fields.String(required=True)
+    short_code = fields.String(required=True, metadata={
+        "description": "8 characters printed under the QR code; the door takes it typed"})
     ticket_url = fields.Function(lambda reg: ticket_url(reg.ticket_code), required=True, metadata={
         "type": "string", "format": "uri", "description": "the ticket page; its QR encodes this"})
     event_id = fields.Integer(required=True)
@@ -70,6 +75,7 @@ class RegistrationOutSchema(Schema):
     national_id = fields.String(required=True)
     mobile = fields.String(required=True)
     role = fields.String(required=True)
+    email = fields.String(required=True)
     created_at = Instant(required=True)
     decided_at = Instant(allow_none=True, required=True)
     cancelled_at = Instant(allow_none=True, required=True)

@@ -19,6 +19,7 @@ from ..audit.models import Action
 from ..events.models import Audience, Event, EventStatus
 from ..events.services import can_manage, registration_closes_at
 from ..jalali import format_datetime, utcnow
+from ..notifications.outbox import announce
 from ..persian import (clean_text, mobile_key, normalize_text, number_term, search_key,
                        to_latin_digits, to_persian_digits)
 from ..refusals import Refusal
@@ -26,6 +27,7 @@ from .models import ACTIVE, RegStatus, Registration
 
 MAX_BATCH = 50
 MOBILE_RE = re.compile(r"^09\d{9}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 
 
 class RegReason(str, enum.Enum):
@@ -37,6 +39,7 @@ class RegReason(str, enum.Enum):
     duplicate = "duplicate"
     invalid_national_id = "invalid_national_id"
     invalid_mobile = "invalid_mobile"
+    invalid_email = "invalid_email"
     name_required = "name_required"
     no_attendees = "no_attendees"
     too_many = "too_many"
@@ -46,7 +49,7 @@ class RegReason(str, enum.Enum):
 
 # What is wrong with the request itself, whatever the event's state (422); the other refusals
 # conflict with the current state (full, quota used, closed, already registered, decided): 409.
-UNPROCESSABLE = frozenset({"invalid_national_id", "invalid_mobile", "name_required",
+UNPROCESSABLE = frozenset({"invalid_national_id", "invalid_mobile", "invalid_email", "name_required",
                            "not_in_audience", "no_attendees", "too_many"})
 
 
@@ -66,6 +69,7 @@ class RegistrationError(Refusal):
         RegReason.duplicate: "«{name}» با کد ملی {national_id} پیش‌تر برای این رویداد ثبت‌نام شده است.",
         RegReason.invalid_national_id: "ردیف {row}: کد ملی «{value}» درست نیست؛ ۱۰ رقم با رقم کنترل درست لازم است.",
         RegReason.invalid_mobile: "ردیف {row}: شمارهٔ همراه «{value}» درست نیست؛ ۱۱ رقم و با ۰۹ آغاز شود.",
+        RegReason.invalid_email: "ردیف {row}: رایانامهٔ «{value}» درست نیست (مانند name@example.ir).",
         RegReason.name_required: "ردیف {row}: نام و نام خانوادگی را بنویسید.",
         RegReason.no_attendees: "دست‌کم یک نفر را برای ثبت‌نام وارد کنید.",
         RegReason.too_many: "در هر بار حداکثر ۵۰ نفر را می‌توان ثبت‌نام کرد.",
@@ -108,6 +112,7 @@ class Attendee:
     national_id: str
     mobile: str
     role: str = ""
+    email: str = ""
 
 
 def _get(row):
@@ -126,7 +131,16 @@ def _row_problems(i: int, row) -> list[tuple[str, "RegistrationError"]]:
     if not MOBILE_RE.match(clean_mobile(get("mobile"))):
         problems.append(("mobile", RegistrationError(
             RegReason.invalid_mobile, row=_fa(i), value=_fa(str(get("mobile") or "")))))
+    email = clean_email(get("email"))
+    if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+        problems.append(("email", RegistrationError(
+            RegReason.invalid_email, row=_fa(i), value=str(get("email") or "")[:80])))
     return problems
+
+
+def clean_email(value) -> str:
+    """An optional e-mail address, trimmed and lower-cased ("" when none was given)."""
+    return to_latin_digits(normalize_text(str(value or ""))).strip().lower()
 
 
 def attendee_problems(rows) -> dict[int, list[tuple[str, "RegistrationError"]]]:
@@ -149,7 +163,7 @@ def clean_attendees(rows) -> list[Attendee]:
         get = _get(row)
         out.append(Attendee(clean_text(get("full_name") or "")[:120],
                             clean_national_id(get("national_id")), clean_mobile(get("mobile")),
-                            clean_text(get("role") or "")[:100]))
+                            clean_text(get("role") or "")[:100], clean_email(get("email"))))
     return out
 
 
@@ -249,6 +263,7 @@ def register(session, event: Event, ngo, attendees, *, actor=None, now=None) -> 
             status = RegStatus.waitlisted
         reg = Registration(event=event, ngo=ngo, full_name=person.full_name,
                            national_id=person.national_id, mobile=person.mobile, role=person.role,
+                           email=person.email,
                            name_key=search_key(person.full_name), status=status, created_at=now,
                            created_by_id=getattr(actor, "id", None))
         session.add(reg)
@@ -265,6 +280,7 @@ def register(session, event: Event, ngo, attendees, *, actor=None, now=None) -> 
         audit.record(session, actor, Action.registration_create, reg, None,
                      {"full_name": reg.full_name, "ngo": str(ngo), "role": reg.role,
                       "status": reg.status}, now=now)
+        announce(session, "registration", registration=reg, change="registered", now=now)
     return made
 
 
@@ -289,6 +305,7 @@ def promote_waitlist(session, event: Event, *, now=None, actor=None) -> list[Reg
         promoted.append(reg)
         session.flush()
         _status_change(session, actor, Action.registration_promote, reg, RegStatus.waitlisted, now)
+        announce(session, "registration", registration=reg, change="promoted", now=now)
     return promoted
 
 
@@ -312,6 +329,7 @@ def cancel(session, registration: Registration, *, actor=None, now=None) -> list
         event.confirmed_count -= 1
     session.flush()
     _status_change(session, actor, Action.registration_cancel, registration, before, now)
+    announce(session, "registration", registration=registration, change="cancelled", now=now)
     return promote_waitlist(session, event, now=now, actor=actor) if was_confirmed else []
 
 
@@ -332,6 +350,7 @@ def approve(session, registration: Registration, *, now=None, actor=None) -> Reg
     registration.decided_at = now
     session.flush()
     _status_change(session, actor, Action.registration_approve, registration, RegStatus.pending, now)
+    announce(session, "registration", registration=registration, change="approved", now=now)
     return registration
 
 
@@ -348,6 +367,7 @@ def reject(session, registration: Registration, *, note: str = "", now=None,
     session.flush()
     _status_change(session, actor, Action.registration_reject, registration, before, now,
                    note=registration.note)
+    announce(session, "registration", registration=registration, change="rejected", now=now)
     return registration
 
 

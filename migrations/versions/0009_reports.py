@@ -1,7 +1,7 @@
 """reports: activity rule settings, attendance facts, indexes for the report queries
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04 20:30:00
 
 """
@@ -12,7 +12,7 @@ import eventsapp.dbtypes  # noqa: F401  (UTCDateTime columns)
 
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -2,6 +2,9 @@
 
 Revision ID: 0012
 Revises: 0011
+
+Columns are added and dropped in place (SQLite 3.35+ drops a column itself): copying the venues
+table, as Alembic's batch mode does on SQLite, would trip over the events that refer to it.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -13,12 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('venues') as batch:
-        batch.add_column(sa.Column('latitude', sa.Float(), nullable=True))
-        batch.add_column(sa.Column('longitude', sa.Float(), nullable=True))
+    op.add_column('venues', sa.Column('latitude', sa.Float(), nullable=True))
+    op.add_column('venues', sa.Column('longitude', sa.Float(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('venues') as batch:
-        batch.drop_column('longitude')
-        batch.drop_column('latitude')
+    op.execute('ALTER TABLE venues DROP COLUMN longitude')
+    op.execute('ALTER TABLE venues DROP COLUMN latitude')

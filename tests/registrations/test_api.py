@@ -526,3 +526,15 @@ def test_openapi_lists_the_registration_endpoints(client):
     assert {"id", "status", "ticket_code", "ticket_url"} <= set(schemas["RegistrationOut"]["properties"])
     assert "registrations" in schemas["RegCreated"]["properties"]
     assert "requestBody" in paths["/api/v1/registrations/{reg_id}/reject"]["post"]
+
+
+def test_an_attendee_may_give_an_email_and_the_answer_has_the_short_code(client, db, make_event, post):
+    event = make_event()
+    made = post(event, person(1, email="zahra@example.ir"))
+    assert made.status_code == 201, made.get_json()
+    reg = made.get_json()["registrations"][0]
+    assert reg["email"] == "zahra@example.ir"
+    code = reg["short_code"]
+    assert len(code) == 8 and f"{code[:4]}-{code[4:]}" in client.get(reg["ticket_url"]).get_data(as_text=True)
+    refused = post(event, person(2, email="not an address"))
+    assert refused.status_code == 422 and refused.get_json()["error"] == "invalid_email"
