@@ -12,7 +12,7 @@ from ..extensions import begin_write, db
 from ..jalali import today, utcnow
 from ..ngos.models import Ngo
 from ..paging import page_arg
-from ..persian import to_persian_digits
+from ..persian import sort_key, to_persian_digits
 from . import access, bp, exports, services
 from .forms import RegisterForm, RejectForm
 from .models import RegStatus, Registration
@@ -200,6 +200,7 @@ def export(event_id, fmt):
         abort(404)
     event = access.event_for(current_user, event_id, manage=True)
     regs = db.session.scalars(services.registrations_query(event, _filter())).all()
+    regs.sort(key=lambda r: (sort_key(r.ngo.name), sort_key(r.full_name)))  # Persian order
     name = f"registrations-{event.id}.{fmt}"
     if fmt == "csv":
         body, mime = exports.to_csv(regs), "text/csv; charset=utf-8"

@@ -1,6 +1,7 @@
 """Phone layouts at 390×844: the admin's users, an event's registrations and its issued awards
 are cards with their actions on screen; the live page says when nobody has come yet and names
 the day above each day's quarter hours of a multi-day workshop."""
+import re
 from datetime import datetime, time
 
 import pytest
@@ -83,3 +84,18 @@ def test_live_page_names_days_and_says_nobody_yet(page, world, db):
     empty = db.session.scalar(select(Event).where(Event.id != world.id, Event.status == "published"))
     page.goto(f"/events/{empty.id}/live")
     expect(page.get_by_text("هنوز کسی وارد نشده است.")).to_have_count(2)
+
+
+def test_occasions_and_the_month_grid_on_a_phone(page, world):
+    log_in(page, "admin", home=None)
+    page.wait_for_url("**/admin/")
+    page.goto("/admin/occasions?y=1405")
+    expect(page.get_by_role("heading", name="تعطیلات رسمی ۱۴۰۵")).to_be_visible()
+    assert page.evaluate(OVERFLOWING) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    page.goto("/events/calendar?y=1405&m=1")
+    nowruz = page.locator('[data-date="2026-03-21"]')
+    expect(nowruz).to_have_class(re.compile(r"\bholiday\b"))
+    expect(page.locator(".month-list .mark-holiday").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    page.screenshot(path="/tmp/shots/calendar-holidays-phone.png", full_page=True)

@@ -256,3 +256,18 @@ def test_pages_and_api_share_one_access_policy(client, db, login_as, open_event,
     db.session.refresh(reg)
     assert reg.status == RegStatus.pending
     assert client.get("/t/" + "x" * 22).status_code == 404
+
+
+def test_the_export_lists_people_in_persian_order(client, db, login_as, open_event, make_user):
+    organizer = make_user("organizer")
+    event = open_event(capacity=10, body=organizer.body)
+    login_as("secretary")
+    client.post(f"/events/{event.id}/register", data=rows(("یاسر کاظمی", nid(21), "09121112241"),
+                                                          ("گلاره نوری", nid(22), "09121112242"),
+                                                          ("چنگیز امینی", nid(23), "09121112243"),
+                                                          ("بهار صالحی", nid(24), "09121112244")))
+    client.post("/logout")
+    login(client, organizer)
+    with client.get(f"/events/{event.id}/registrations.csv") as response:
+        table = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [row[1] for row in table[1:]] == ["بهار صالحی", "چنگیز امینی", "گلاره نوری", "یاسر کاظمی"]
