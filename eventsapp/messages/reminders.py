@@ -32,7 +32,7 @@ def parse_hours(text: str) -> list[int]:
     from ..persian import to_latin_digits
 
     parts = [p for p in re.split(r"[,،\s]+", to_latin_digits(text or "").strip()) if p]
-    if not all(p.isdigit() and 1 <= int(p) <= MAX_HOURS for p in parts) or len(parts) > 5:
+    if not all(re.fullmatch(r"[0-9]{1,3}", p) and 1 <= int(p) <= MAX_HOURS for p in parts) or len(parts) > 5:
         raise ReminderHoursError()
     return sorted({int(p) for p in parts}, reverse=True)
 

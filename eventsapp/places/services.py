@@ -1,10 +1,11 @@
 """Loading and looking up provinces and counties."""
 import json
+import re
 from pathlib import Path
 
 from sqlalchemy import select
 
-from ..persian import normalize_text
+from ..persian import normalize_text, to_latin_digits
 from .models import County, Province
 from ..dbtypes import persian_order
 
@@ -39,12 +40,25 @@ def sync_divisions(session) -> tuple[int, int]:
     return added_p, added_c
 
 
+def _row_id(value) -> int | None:
+    """``value`` as a row id when it is one (an int, or digits of any script: not «²», which
+    str.isdigit() takes), 0 when it is a number no row can have; None when it is not a number."""
+    if isinstance(value, bool):
+        return 0
+    text = value if isinstance(value, int) else to_latin_digits(str(value))
+    if isinstance(text, int) or re.fullmatch(r"[0-9]{1,30}", text):
+        number = int(text)
+        return number if 1 <= number <= 2**31 - 1 else 0
+    return None
+
+
 def find_province(session, value) -> Province | None:
     """A province by id, code or Persian name (normalised)."""
     if value is None or value == "":
         return None
-    if isinstance(value, int) or str(value).isdigit():
-        return session.get(Province, int(value))
+    row_id = _row_id(value)
+    if row_id is not None:
+        return session.get(Province, row_id) if row_id else None
     text = normalize_text(str(value))
     return session.scalar(
         select(Province).where((Province.code == text.lower()) | (Province.name == text))
@@ -55,8 +69,9 @@ def find_county(session, value, province: Province | None = None) -> County | No
     """A county by id or by Persian name (within ``province`` when given)."""
     if value is None or value == "":
         return None
-    if isinstance(value, int) or str(value).isdigit():
-        county = session.get(County, int(value))
+    row_id = _row_id(value)
+    if row_id is not None:
+        county = session.get(County, row_id) if row_id else None
     else:
         query = select(County).where(County.name == normalize_text(str(value)))
         if province is not None:

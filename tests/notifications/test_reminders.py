@@ -2,6 +2,8 @@
 that has come; confirmed attendees only; the organizer's per-event setting."""
 from datetime import time, timedelta
 
+import pytest
+
 from sqlalchemy import select, update
 
 from eventsapp.jalali import local_datetime, to_utc, utcnow
@@ -82,3 +84,17 @@ def test_the_organizer_sets_the_hours_per_event(db, client, make_event, make_use
     client.post(f"/events/{event.id}/reminders", data={"hours": ""})
     db.session.refresh(event)
     assert reminders.hours_of(event) == []
+
+
+@pytest.mark.parametrize("text", ["²", "24، ²", "9" * 5000, "0", "169", "1,2,3,4,5,6"])
+def test_reminder_hours_that_are_not_hours_are_refused(text):
+    from eventsapp.messages.reminders import ReminderHoursError, parse_hours
+
+    with pytest.raises(ReminderHoursError):
+        parse_hours(text)
+
+
+def test_reminder_hours_in_any_digits():
+    from eventsapp.messages.reminders import parse_hours
+
+    assert parse_hours("۲۴، ٢") == [24, 2] and parse_hours("") == []

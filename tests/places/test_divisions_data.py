@@ -1,4 +1,5 @@
 """Sanity checks for the reference data of Iran's provinces and counties."""
+import pytest
 
 import json
 import re
@@ -129,3 +130,19 @@ def test_known_province_codes_and_names():
     }
     for code, name in expected.items():
         assert province_by_code(code)["name"] == name
+
+
+@pytest.mark.parametrize("value", ["²", "0", 0, "2147483648", 2**40, "9" * 40, True])
+def test_a_number_no_province_or_county_has_finds_none(db, value):
+    """Not «²» (str.isdigit() takes it, int() does not), not beyond the database's integer."""
+    from eventsapp.places.services import find_county, find_province
+
+    assert find_province(db.session, value) is None
+    assert find_county(db.session, value) is None
+
+
+def test_an_id_in_persian_or_arabic_indic_digits_finds_the_province(db):
+    from eventsapp.places.services import find_province
+
+    assert find_province(db.session, "۱۲") is find_province(db.session, "١٢") is find_province(db.session, 12)
+    assert find_province(db.session, 12) is not None
