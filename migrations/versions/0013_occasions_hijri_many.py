@@ -30,8 +30,8 @@ def _check(before: str, after: str):
         op.execute(f'PRAGMA schema_version = {version + 1}')
         op.execute('PRAGMA writable_schema = OFF')
     else:
-        op.drop_constraint('ck_occasions_occasion_calendar', 'occasions', type_='check')
-        op.create_check_constraint('ck_occasions_occasion_calendar', 'occasions', after)
+        op.drop_constraint(op.f('ck_occasions_occasion_calendar'), 'occasions', type_='check')
+        op.create_check_constraint(op.f('ck_occasions_occasion_calendar'), 'occasions', after)
 
 
 def upgrade():
