@@ -162,17 +162,8 @@ def _attended_subquery(ids):
 
 # --- events per month ------------------------------------------------------------------------
 
-@dataclass
-class EventRow:
-    id: int
-    title: str
-    kind: EventKind
-    starts_on: date
-    province: str
-    capacity: int
-    registered: int
-    attended: int
-    checkins: int
+class _Rates:
+    """No-shows and the attendance rate of anything with ``registered`` and ``attended``."""
 
     @property
     def no_shows(self) -> int:
@@ -184,7 +175,21 @@ class EventRow:
 
 
 @dataclass
-class Totals:
+class EventRow(_Rates):
+    id: int
+    title: str
+    kind: EventKind
+    starts_on: date
+    province: str
+    capacity: int
+    registered: int
+    attended: int
+    checkins: int
+
+
+
+@dataclass
+class Totals(_Rates):
     events: int = 0
     capacity: int = 0
     registered: int = 0
@@ -198,13 +203,6 @@ class Totals:
         self.attended += row.attended
         self.checkins += row.checkins
 
-    @property
-    def no_shows(self) -> int:
-        return max(self.registered - self.attended, 0)
-
-    @property
-    def rate(self) -> float | None:
-        return self.attended / self.registered if self.registered else None
 
 
 @dataclass
